@@ -1,0 +1,327 @@
+import { Value } from '../src';
+import { autogradGradient, expectClose, numericGradient } from './helpers';
+
+type Case = {
+  name: string;
+  value: (vs: Value[]) => Value;
+  number: (xs: number[]) => number;
+  points: number[][];
+};
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+// Each op at several points, including near kinks (relu at ±1e-3) and saturation (tanh, sigmoid at ±8).
+const cases: Case[] = [
+  {
+    name: 'add',
+    value: ([a, b]) => a.add(b),
+    number: ([a, b]) => a + b,
+    points: [
+      [1, 2],
+      [-3, 0.5],
+    ],
+  },
+  {
+    name: 'sub',
+    value: ([a, b]) => a.sub(b),
+    number: ([a, b]) => a - b,
+    points: [
+      [1, 2],
+      [-3, 0.5],
+    ],
+  },
+  {
+    name: 'mul',
+    value: ([a, b]) => a.mul(b),
+    number: ([a, b]) => a * b,
+    points: [
+      [1.5, -2],
+      [0, 3],
+    ],
+  },
+  {
+    name: 'div',
+    value: ([a, b]) => a.div(b),
+    number: ([a, b]) => a / b,
+    points: [
+      [1.5, -2],
+      [3, 0.25],
+    ],
+  },
+  {
+    name: 'pow number',
+    value: ([a]) => a.pow(3),
+    number: ([a]) => a ** 3,
+    points: [[1.5], [-2], [0.1]],
+  },
+  { name: 'pow -1', value: ([a]) => a.pow(-1), number: ([a]) => 1 / a, points: [[1.5], [-2]] },
+  {
+    name: 'pow fractional',
+    value: ([a]) => a.pow(0.5),
+    number: ([a]) => Math.sqrt(a),
+    points: [[2], [0.3]],
+  },
+  {
+    name: 'pow Value',
+    value: ([a, b]) => a.pow(b),
+    number: ([a, b]) => a ** b,
+    points: [
+      [2, 3],
+      [0.5, -1.5],
+      [3.1, 0.2],
+    ],
+  },
+  { name: 'neg', value: ([a]) => a.neg(), number: ([a]) => -a, points: [[2], [-0.5]] },
+  { name: 'radd', value: ([a]) => a.radd(3), number: ([a]) => 3 + a, points: [[2]] },
+  { name: 'rsub', value: ([a]) => a.rsub(3), number: ([a]) => 3 - a, points: [[2]] },
+  { name: 'rmul', value: ([a]) => a.rmul(3), number: ([a]) => 3 * a, points: [[2]] },
+  { name: 'rdiv', value: ([a]) => a.rdiv(3), number: ([a]) => 3 / a, points: [[2], [-0.5]] },
+  { name: 'rpow', value: ([a]) => a.rpow(3), number: ([a]) => 3 ** a, points: [[2], [-0.5]] },
+  {
+    name: 'relu',
+    value: ([a]) => a.relu(),
+    number: ([a]) => Math.max(0, a),
+    points: [[2], [-2], [1e-3], [-1e-3]],
+  },
+  {
+    name: 'tanh',
+    value: ([a]) => a.tanh(),
+    number: ([a]) => Math.tanh(a),
+    points: [[0.3], [-1.7], [8], [-8]],
+  },
+  {
+    name: 'sigmoid',
+    value: ([a]) => a.sigmoid(),
+    number: ([a]) => sigmoid(a),
+    points: [[0.3], [-1.7], [8], [-8]],
+  },
+  {
+    name: 'exp',
+    value: ([a]) => a.exp(),
+    number: ([a]) => Math.exp(a),
+    points: [[0.3], [-1.7], [5]],
+  },
+  {
+    name: 'log',
+    value: ([a]) => a.log(),
+    number: ([a]) => Math.log(a),
+    points: [[0.3], [1.7], [50]],
+  },
+  {
+    name: 'sum',
+    value: (vs) => Value.sum([...vs, 2]),
+    number: (xs) => xs.reduce((s, x) => s + x, 2),
+    points: [[1, -2, 3]],
+  },
+  {
+    name: 'shared subexpression',
+    value: ([a, b]) => {
+      const c = a.mul(b).add(a);
+      return c.mul(c).tanh().add(c.exp());
+    },
+    number: ([a, b]) => {
+      const c = a * b + a;
+      return Math.tanh(c * c) + Math.exp(c);
+    },
+    points: [
+      [0.3, -0.7],
+      [-0.2, 0.4],
+    ],
+  },
+];
+
+describe('every op against central finite differences', () => {
+  for (const c of cases) {
+    test.each(c.points)(`${c.name} at %p`, (...xs: number[]) => {
+      const { out, grads } = autogradGradient(c.value, xs);
+      expectClose(out, c.number(xs), 1e-12);
+      grads.forEach((g, i) => expectClose(g, numericGradient(c.number, xs, i), 1e-6, 1e-8));
+    });
+  }
+});
+
+describe('reference values', () => {
+  test("micrograd's sanity check: y = -20, dy/dx = 46", () => {
+    const x = new Value(-4.0);
+    const z = x.rmul(2).add(2).add(x);
+    const q = z.relu().add(z.mul(x));
+    const h = z.mul(z).relu();
+    const y = h.add(q).add(q.mul(x));
+    y.backward();
+    expect(y.data).toBe(-20);
+    expect(x.grad).toBe(46);
+  });
+
+  test("micrograd's README expression: g = 24.704, dg/da = 138.83, dg/db = 645.58", () => {
+    const a = new Value(-4.0);
+    const b = new Value(2.0);
+    let c = a.add(b);
+    let d = a.mul(b).add(b.pow(3));
+    c = c.add(c.add(1));
+    c = c.add(c.radd(1)).add(a.neg());
+    d = d.add(d.mul(2)).add(b.add(a).relu());
+    d = d.add(d.rmul(3)).add(b.sub(a).relu());
+    const e = c.sub(d);
+    const f = e.pow(2);
+    let g = f.div(2.0);
+    g = g.add(f.rdiv(10.0));
+    g.backward();
+    expectClose(g.data, 24.70408163265306);
+    expectClose(a.grad, 138.83381924198252);
+    expectClose(b.grad, 645.5772594752186);
+  });
+
+  test('NN II: L = (a*b + c) * f is -8, with its hand-derived gradients', () => {
+    const a = new Value(4.0, 'a');
+    const b = new Value(-3.0, 'b');
+    const c = new Value(8.0, 'c');
+    const f = new Value(2.0, 'f');
+    const d = a.mul(b);
+    const e = d.add(c);
+    const L = e.mul(f);
+    L.backward();
+    expect(L.data).toBe(-8);
+    // dL/de = f, dL/df = e, dL/dc = dL/dd = f, dL/da = b*f, dL/db = a*f
+    expect([e.grad, f.grad, c.grad, d.grad, a.grad, b.grad]).toEqual([2, -4, 2, 2, -6, 8]);
+  });
+
+  test("NN II: the single ReLU neuron matches the seed's PyTorch numbers", () => {
+    const x1 = new Value(2.0, 'x1');
+    const x2 = new Value(0.0, 'x2');
+    const w1 = new Value(-3.0, 'w1');
+    const w2 = new Value(1.0, 'w2');
+    const b = new Value(6.8813735870195432, 'b');
+    const n = x1.mul(w1).add(x2.mul(w2)).add(b);
+    const o = n.relu();
+    o.backward();
+    expectClose(o.data, 0.8813735870195432);
+    expect([x2.grad, w2.grad, x1.grad, w1.grad]).toEqual([1, 0, -3, 2]);
+  });
+
+  test('NN II: b = a + a gives a.grad = 2', () => {
+    const a = new Value(3.0, 'a');
+    a.add(a).backward();
+    expect(a.toString()).toBe('Value(data=3, grad=2)');
+  });
+
+  test('MiniFlow: MSE of y = [1, 2, 3] and a = [4.5, 5, 10] is 23.4166666667', () => {
+    const y = [1, 2, 3];
+    const a = [4.5, 5, 10].map((x) => new Value(x));
+    const cost = Value.sum(a.map((ai, i) => ai.rsub(y[i]).pow(2))).div(3);
+    expectClose(cost.data, 23.416666666666668);
+  });
+
+  test('MiniFlow: Linear -> Sigmoid -> MSE gradients ("Expected output for case 1")', () => {
+    const X = [
+      [-1, -2],
+      [-1, -2],
+    ].map((row) => row.map((x) => new Value(x)));
+    const W = [2, 3].map((w) => new Value(w));
+    const b = new Value(-3);
+    const y = [1, 2].map((v) => new Value(v));
+    const activations = X.map((row) =>
+      Value.sum([row[0].mul(W[0]), row[1].mul(W[1]), b]).sigmoid(),
+    );
+    const cost = Value.sum(y.map((yi, i) => yi.sub(activations[i]).pow(2))).div(2);
+    cost.backward();
+    // The seed prints these to the digits shown; compare at that precision.
+    const expectDigits = (actual: number, expected: number) => expectClose(actual, expected, 1e-6);
+    expectDigits(X[0][0].grad, -3.3401728e-5);
+    expectDigits(X[0][1].grad, -5.01025919e-5);
+    expectDigits(X[1][0].grad, -6.68040138e-5);
+    expectDigits(X[1][1].grad, -1.00206021e-4);
+    expectDigits(y[0].grad, 0.9999833);
+    expectDigits(y[1].grad, 1.9999833);
+    expectDigits(W[0].grad, 5.01028709e-5);
+    expectDigits(W[1].grad, 1.00205742e-4);
+    expectDigits(b.grad, -5.01028709e-5);
+  });
+});
+
+describe('numerical safety', () => {
+  test('tanh and sigmoid saturate without NaN', () => {
+    const t = new Value(1000).tanh();
+    t.backward();
+    expect(t.data).toBe(1);
+    expect(t.children[0].grad).toBe(0);
+    const s = new Value(-1000).sigmoid();
+    s.backward();
+    expect(s.data).toBe(0);
+    expect(s.children[0].grad).toBe(0);
+    expect(new Value(1000).sigmoid().data).toBe(1);
+    expect(new Value(-1000).tanh().data).toBe(-1);
+  });
+
+  test('x ** 0 has gradient 0, even at 0', () => {
+    const x = new Value(0);
+    x.pow(0).backward();
+    expect(x.grad).toBe(0);
+  });
+});
+
+describe('backward', () => {
+  test('a chain of 1,000,000 nodes backpropagates without overflowing the stack', () => {
+    const x = new Value(0.5);
+    let y = x;
+    for (let i = 0; i < 1_000_000; i++) y = y.add(1);
+    y.backward();
+    expect(y.data).toBe(1_000_000.5);
+    expect(x.grad).toBe(1);
+  });
+
+  test('calling backward twice adds the same gradient to the leaves twice, as PyTorch does', () => {
+    const a = new Value(2);
+    const b = new Value(-3);
+    const c = a.mul(b).tanh().add(a.pow(2));
+    c.backward();
+    const once = [a.grad, b.grad];
+    const interior = c.children.map((n) => n.grad);
+    c.backward();
+    expectClose(a.grad, 2 * once[0]);
+    expectClose(b.grad, 2 * once[1]);
+    expect(c.children.map((n) => n.grad)).toEqual(interior);
+  });
+
+  test('backward on a leaf gives it gradient 1', () => {
+    const a = new Value(2);
+    a.backward();
+    expect(a.grad).toBe(1);
+  });
+
+  test('topologicalOrder lists each node once, children first', () => {
+    const a = new Value(1);
+    const b = a.mul(a);
+    const c = b.add(b).add(a);
+    const order = c.topologicalOrder();
+    expect(new Set(order).size).toBe(order.length);
+    for (const node of order) {
+      for (const child of node.children)
+        expect(order.indexOf(child)).toBeLessThan(order.indexOf(node));
+    }
+    expect(order[order.length - 1]).toBe(c);
+  });
+});
+
+describe('bad input', () => {
+  test.each([
+    ['a string', '1', /string/],
+    ['undefined', undefined, /undefined/],
+    ['an object', { data: 1 }, /object/],
+    ['null', null, /null/],
+  ])('Value of %s is a TypeError saying what it got', (_name, data, message) => {
+    expect(() => new Value(data as unknown as number)).toThrow(TypeError);
+    expect(() => new Value(data as unknown as number)).toThrow(message);
+  });
+
+  test('an operand that is neither a Value nor a number is a TypeError', () => {
+    expect(() => new Value(1).add('2' as unknown as number)).toThrow(
+      /expected a Value or a number, got a string/,
+    );
+  });
+
+  test('Value.from wraps numbers and passes Values through', () => {
+    const v = new Value(3);
+    expect(Value.from(v)).toBe(v);
+    expect(Value.from(4).data).toBe(4);
+  });
+});
