@@ -49,7 +49,8 @@ export class Neuron extends Module {
 
   forward(x: readonly (number | Value)[]): Value {
     checkInputLength('Neuron', this.w.length, x);
-    const z = Value.sum([...this.w.map((wi, i) => wi.mul(x[i])), this.b]);
+    // Bias first: the same order of additions as micrograd's sum(wi*xi, start=b), so results match it bit for bit.
+    const z = Value.sum([this.b, ...this.w.map((wi, i) => wi.mul(x[i]))]);
     return activate(z, this.activation);
   }
 
