@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /** The `gradscript` command: each subcommand lives in a file of its own beside this one. */
 import { Command } from 'commander';
+import { runCommand } from './run';
 
 const program = new Command()
   .name('gradscript')
-  .description('A scalar autograd engine for TypeScript, written with natural arithmetic');
+  .description('A scalar autograd engine for TypeScript, written with natural arithmetic')
+  .addCommand(runCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`gradscript: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,228 @@
+/**
+ * The ts-patch program transformer: `{ "transform": "gradscript/transformer", "transformProgram": true }`.
+ *
+ * One round of rewriting is never enough: the checker types `a * b` as `number`, so in
+ * `const d = a * b; d * c` only the first product is seen as a Value operation until the
+ * program is rebuilt from the rewritten text. So: rewrite, rebuild, and repeat until a round
+ * changes nothing. The Program handed back reports every diagnostic, and writes every source
+ * map, at the user's own positions.
+ */
+import type * as ts from 'typescript';
+import * as crypto from 'crypto';
+import * as path from 'path';
+import { PositionMaps } from './position-map';
+import { operatorErrorMessage, rewriteSourceFile, type OperatorError, type RewriteOptions, type TypeScript } from './rewrite';
+import { remapInlineSourceMap, remapSourceMap, type SourceRemap } from './source-map';
+
+/** Rounds after which rewriting is declared stuck (each round only adds method calls, so it ends). */
+const MAX_ROUNDS = 10;
+/** The code of gradscript's own diagnostics, shown as TS99001. */
+export const DIAGNOSTIC_CODE = 99001;
+
+export interface TransformerConfig {
+  /** The module the runtime helpers are imported from; `gradscript/runtime` by default. */
+  runtime?: string;
+}
+
+/** What ts-patch calls, with the Program it built from the user's files. */
+export default function transformProgram(
+  program: ts.Program,
+  host: ts.CompilerHost | undefined,
+  config: TransformerConfig,
+  extras: { ts: TypeScript },
+): ts.Program {
+  return rewriteProgram(extras.ts, program, host, { runtimeModule: config.runtime });
+}
+
+/** A file that rewriting changed: its original, its current text, and the way back. */
+interface RewrittenFile {
+  original: ts.SourceFile;
+  text: string;
+  maps: PositionMaps;
+  sourceFile?: ts.SourceFile;
+}
+
+export interface RewrittenProgram extends ts.Program {
+  /** How many rounds of rewriting the program took (the last one changed nothing). */
+  readonly gradscriptRounds: number;
+}
+
+export function rewriteProgram(
+  tsi: TypeScript,
+  program: ts.Program,
+  host: ts.CompilerHost | undefined,
+  options: RewriteOptions = {},
+): RewrittenProgram {
+  const files = new Map<string, RewrittenFile>();
+  const baseHost = host ?? tsi.createCompilerHost(program.getCompilerOptions());
+  const rewritingHost = hostServing(tsi, baseHost, files);
+
+  let current = program;
+  let operatorErrors: ts.Diagnostic[] = [];
+  let rounds = 0;
+  for (;;) {
+    rounds++;
+    const checker = current.getTypeChecker();
+    let changed = false;
+    operatorErrors = [];
+    for (const sourceFile of current.getSourceFiles()) {
+      if (!isUserSource(current, sourceFile)) continue;
+      const rewrite = rewriteSourceFile(tsi, checker, sourceFile, options);
+      const known = files.get(sourceFile.fileName);
+      const maps = known?.maps ?? new PositionMaps();
+      const original = known?.original ?? sourceFile;
+      operatorErrors.push(...rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)));
+      if (rewrite.text === undefined || !rewrite.map) continue;
+      files.set(sourceFile.fileName, { original, text: rewrite.text, maps: maps.then(rewrite.map) });
+      changed = true;
+    }
+    if (!changed) break;
+    if (rounds === MAX_ROUNDS) {
+      operatorErrors.push(stuckDiagnostic(tsi));
+      break;
+    }
+    current = tsi.createProgram({
+      rootNames: current.getRootFileNames(),
+      options: current.getCompilerOptions(),
+      host: rewritingHost,
+      oldProgram: current,
+      projectReferences: current.getProjectReferences(),
+      configFileParsingDiagnostics: current.getConfigFileParsingDiagnostics(),
+    });
+  }
+  return presentOriginalPositions(tsi, current, files, operatorErrors, baseHost, rounds);
+}
+
+/** The user's own TypeScript: not a declaration file, not a library, and free of syntax errors. */
+function isUserSource(program: ts.Program, sourceFile: ts.SourceFile): boolean {
+  return (
+    !sourceFile.isDeclarationFile &&
+    !program.isSourceFileFromExternalLibrary(sourceFile) &&
+    !program.isSourceFileDefaultLibrary(sourceFile) &&
+    /\.[cm]?tsx?$/.test(sourceFile.fileName) &&
+    // A file with syntax errors is left as TypeScript reports it.
+    program.getSyntacticDiagnostics(sourceFile).length === 0
+  );
+}
+
+/** A compiler host that serves rewritten text for the rewritten files and defers to `base` for the rest. */
+function hostServing(tsi: TypeScript, base: ts.CompilerHost, files: Map<string, RewrittenFile>): ts.CompilerHost {
+  const rewritten = (fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions) => {
+    const file = files.get(fileName);
+    if (!file) return undefined;
+    if (!file.sourceFile || file.sourceFile.text !== file.text) {
+      file.sourceFile = tsi.createSourceFile(fileName, file.text, languageVersion);
+      // Builder programs (--incremental, -b, --watch) tell files apart by version.
+      (file.sourceFile as { version?: string }).version = crypto.createHash('sha256').update(file.text).digest('hex');
+    }
+    return file.sourceFile;
+  };
+  const host: ts.CompilerHost = Object.create(base);
+  host.getSourceFile = (fileName, languageVersion, ...rest) =>
+    rewritten(fileName, languageVersion) ?? base.getSourceFile(fileName, languageVersion, ...rest);
+  if (base.getSourceFileByPath) {
+    const getByPath = base.getSourceFileByPath.bind(base);
+    host.getSourceFileByPath = (fileName, filePath, languageVersion, ...rest) =>
+      rewritten(fileName, languageVersion) ?? getByPath(fileName, filePath, languageVersion, ...rest);
+  }
+  return host;
+}
+
+function operatorDiagnostic(
+  tsi: TypeScript,
+  file: ts.SourceFile,
+  maps: PositionMaps,
+  error: OperatorError,
+): ts.Diagnostic {
+  const start = maps.toOriginal(error.start);
+  const { line, character } = file.getLineAndCharacterOfPosition(start);
+  const where = `${path.relative(process.cwd(), file.fileName)}:${line + 1}:${character + 1}`;
+  return {
+    category: tsi.DiagnosticCategory.Error,
+    code: DIAGNOSTIC_CODE,
+    file,
+    start,
+    length: Math.max(0, maps.toOriginal(error.start + error.length) - start),
+    messageText: operatorErrorMessage(error.operator, where),
+    source: 'gradscript',
+  };
+}
+
+function stuckDiagnostic(tsi: TypeScript): ts.Diagnostic {
+  return {
+    category: tsi.DiagnosticCategory.Error,
+    code: DIAGNOSTIC_CODE,
+    file: undefined,
+    start: undefined,
+    length: undefined,
+    messageText: `gradscript: rewriting operators did not settle after ${MAX_ROUNDS} rounds; please report this`,
+    source: 'gradscript',
+  };
+}
+
+/**
+ * Makes the final Program speak of the user's files: diagnostics land on the original text,
+ * source maps point at it, and gradscript's own errors join the semantic diagnostics.
+ */
+function presentOriginalPositions(
+  tsi: TypeScript,
+  program: ts.Program,
+  files: Map<string, RewrittenFile>,
+  operatorErrors: ts.Diagnostic[],
+  host: ts.CompilerHost,
+  rounds: number,
+): RewrittenProgram {
+  const toOriginal = <D extends ts.Diagnostic | ts.DiagnosticRelatedInformation>(diagnostic: D): D => {
+    const file = diagnostic.file && files.get(diagnostic.file.fileName);
+    // Diagnostics already on the original file pass through: ts-patch hands emit() the ones reported before it.
+    if (!file || diagnostic.file === file.original || diagnostic.start === undefined) return diagnostic;
+    const start = file.maps.toOriginal(diagnostic.start);
+    const end = file.maps.toOriginal(diagnostic.start + (diagnostic.length ?? 0));
+    const mapped = { ...diagnostic, file: file.original, start, length: Math.max(0, end - start) };
+    if ('relatedInformation' in diagnostic && diagnostic.relatedInformation) {
+      (mapped as ts.Diagnostic).relatedInformation = diagnostic.relatedInformation.map(toOriginal);
+    }
+    return mapped;
+  };
+  // Callers may hold the original SourceFile (tsserver, say): ask about the rewritten one.
+  const current = (sourceFile?: ts.SourceFile) => sourceFile && (program.getSourceFile(sourceFile.fileName) ?? sourceFile);
+  const errorsIn = (sourceFile?: ts.SourceFile) =>
+    operatorErrors.filter((d) => !sourceFile || d.file?.fileName === sourceFile.fileName);
+
+  const { getSyntacticDiagnostics, getSemanticDiagnostics, getDeclarationDiagnostics, emit } = program;
+  const result = program as RewrittenProgram & { gradscriptRounds: number };
+  result.gradscriptRounds = rounds;
+  result.getSyntacticDiagnostics = (sourceFile, token) =>
+    getSyntacticDiagnostics(current(sourceFile), token).map(toOriginal);
+  result.getSemanticDiagnostics = (sourceFile, token) => [
+    ...errorsIn(sourceFile),
+    ...getSemanticDiagnostics(current(sourceFile), token).map(toOriginal),
+  ];
+  result.getDeclarationDiagnostics = (sourceFile, token) =>
+    getDeclarationDiagnostics(current(sourceFile), token).map(toOriginal);
+
+  const sourceRemap = (fileName: string): SourceRemap | undefined => {
+    const file = files.get(fileName);
+    const rewritten = file && program.getSourceFile(fileName);
+    if (!file || !rewritten) return undefined;
+    return { rewritten, original: file.original, toOriginal: (p) => file.maps.toOriginal(p) };
+  };
+  result.emit = (targetSourceFile, writeFile, token, emitOnlyDts, transformers) => {
+    const write: ts.WriteFileCallback = (fileName, text, ...rest) => {
+      const sourceFor = (source: string) => sourceRemap(resolveSource(fileName, source, program.getCompilerOptions()));
+      if (fileName.endsWith('.map')) text = remapSourceMap(text, sourceFor);
+      else if (/\.[cm]?js$/.test(fileName)) text = remapInlineSourceMap(text, sourceFor);
+      (writeFile ?? host.writeFile)(fileName, text, ...rest);
+    };
+    const emitted = emit(current(targetSourceFile), write, token, emitOnlyDts, transformers);
+    return { ...emitted, diagnostics: emitted.diagnostics.map(toOriginal) };
+  };
+  return result;
+}
+
+/** The file a source map's `sources` entry names, as the compiler spells file names. */
+function resolveSource(mapFile: string, source: string, options: ts.CompilerOptions): string {
+  const root = options.sourceRoot ?? '';
+  const resolved = path.isAbsolute(source) ? source : path.resolve(path.dirname(mapFile), root, source);
+  return resolved.split(path.sep).join('/');
+}

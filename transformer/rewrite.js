@@ -1,0 +1,425 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.DEFAULT_RUNTIME_MODULE = exports.RUNTIME_NAMESPACE = void 0;
+exports.rewriteSourceFile = rewriteSourceFile;
+const position_map_1 = require("./position-map");
+/** The name the runtime helpers are imported under. */
+exports.RUNTIME_NAMESPACE = '__gradscript';
+exports.DEFAULT_RUNTIME_MODULE = 'gradscript/runtime';
+/** The members an operand's type must have to count as a Value. */
+const VALUE_MEMBERS = ['data', 'backward', 'add', 'sub', 'mul', 'div', 'pow', 'neg', 'radd', 'rsub', 'rmul', 'rdiv', 'rpow'];
+function rewriteSourceFile(tsi, checker, sourceFile, options = {}) {
+    const { SyntaxKind } = tsi;
+    const arithmetic = new Map([
+        [SyntaxKind.PlusToken, 'add'],
+        [SyntaxKind.MinusToken, 'sub'],
+        [SyntaxKind.AsteriskToken, 'mul'],
+        [SyntaxKind.SlashToken, 'div'],
+        [SyntaxKind.AsteriskAsteriskToken, 'pow'],
+    ]);
+    const compound = new Map([
+        [SyntaxKind.PlusEqualsToken, 'add'],
+        [SyntaxKind.MinusEqualsToken, 'sub'],
+        [SyntaxKind.AsteriskEqualsToken, 'mul'],
+        [SyntaxKind.SlashEqualsToken, 'div'],
+        [SyntaxKind.AsteriskAsteriskEqualsToken, 'pow'],
+    ]);
+    const comparison = new Set([
+        SyntaxKind.LessThanToken,
+        SyntaxKind.LessThanEqualsToken,
+        SyntaxKind.GreaterThanToken,
+        SyntaxKind.GreaterThanEqualsToken,
+    ]);
+    const unsupportedBinary = new Set([
+        SyntaxKind.PercentToken,
+        SyntaxKind.PercentEqualsToken,
+        SyntaxKind.AmpersandToken,
+        SyntaxKind.AmpersandEqualsToken,
+        SyntaxKind.BarToken,
+        SyntaxKind.BarEqualsToken,
+        SyntaxKind.CaretToken,
+        SyntaxKind.CaretEqualsToken,
+        SyntaxKind.LessThanLessThanToken,
+        SyntaxKind.LessThanLessThanEqualsToken,
+        SyntaxKind.GreaterThanGreaterThanToken,
+        SyntaxKind.GreaterThanGreaterThanEqualsToken,
+        SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+        SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken,
+    ]);
+    const unsupportedUnary = new Set([
+        SyntaxKind.PlusPlusToken,
+        SyntaxKind.MinusMinusToken,
+        SyntaxKind.TildeToken,
+        SyntaxKind.PlusToken,
+    ]);
+    const text = sourceFile.text;
+    const plans = new Map();
+    /** Nodes with a plan somewhere inside, so copying can skip the subtrees that have none. */
+    const containsPlan = new Set();
+    const errors = [];
+    const roles = new Map();
+    plan(sourceFile);
+    if (plans.size === 0)
+        return { errors };
+    const out = new Output(text);
+    let start = 0;
+    if ([...plans.values()].some(callsRuntime) && !importsRuntime()) {
+        // On the first line (after a `#!` line), so that no line number moves.
+        start = text.startsWith('#!') ? text.indexOf('\n') + 1 : 0;
+        const runtimeModule = JSON.stringify(options.runtimeModule ?? exports.DEFAULT_RUNTIME_MODULE);
+        out.copy(0, start);
+        out.insert(`import * as ${exports.RUNTIME_NAMESPACE} from ${runtimeModule}; `, start);
+    }
+    writeChildren(sourceFile, start);
+    return { text: out.text, map: out.map, errors };
+    // ---- Planning: decide, bottom-up, what each operator becomes. -------------------------
+    function plan(node) {
+        tsi.forEachChild(node, plan);
+        const decided = decide(node);
+        if (!decided)
+            return;
+        plans.set(node, decided);
+        for (let n = node; n && !containsPlan.has(n); n = n.parent)
+            containsPlan.add(n);
+    }
+    function decide(node) {
+        if (tsi.isBinaryExpression(node))
+            return decideBinary(node);
+        if (tsi.isPrefixUnaryExpression(node) || tsi.isPostfixUnaryExpression(node))
+            return decideUnary(node);
+        return undefined;
+    }
+    function decideBinary(node) {
+        const operator = node.operatorToken.kind;
+        const method = arithmetic.get(operator) ?? compound.get(operator);
+        if (!method && !comparison.has(operator) && !unsupportedBinary.has(operator))
+            return undefined;
+        const left = roleOf(node.left);
+        const right = roleOf(node.right);
+        if (left === 'plain' && right === 'plain')
+            return undefined;
+        if (unsupportedBinary.has(operator))
+            return reportUnsupported(node.operatorToken);
+        if (comparison.has(operator))
+            return { kind: 'compare', left, right };
+        if (method === 'add' && (isStringLike(node.left) || isStringLike(node.right)))
+            return undefined;
+        const role = left === 'value' || right === 'value' ? 'value' : 'maybe';
+        const kind = compound.has(operator) ? 'assign' : 'binary';
+        return { kind, method: method, role, form: formFor(left, right, node.left, node.right) };
+    }
+    function decideUnary(node) {
+        const role = roleOf(node.operand);
+        if (role === 'plain')
+            return undefined;
+        if (node.operator === SyntaxKind.MinusToken && tsi.isPrefixUnaryExpression(node))
+            return { kind: 'negate', role };
+        if (unsupportedUnary.has(node.operator))
+            return reportUnsupported(node);
+        return undefined;
+    }
+    function formFor(left, right, leftNode, rightNode) {
+        if (left === 'value')
+            return 'method';
+        // `2 - x` becomes `x.rsub(2)`, which evaluates x first: fine when neither side has effects.
+        if (left === 'plain' && right === 'value' && (isLiteral(leftNode) || (hasNoEffects(leftNode) && hasNoEffects(rightNode)))) {
+            return 'reverse';
+        }
+        return 'helper';
+    }
+    function reportUnsupported(token) {
+        const operator = tsi.isPrefixUnaryExpression(token) || tsi.isPostfixUnaryExpression(token)
+            ? tsi.tokenToString(token.operator)
+            : token.getText(sourceFile);
+        const start = token.getStart(sourceFile);
+        const { line, character } = sourceFile.getLineAndCharacterOfPosition(start);
+        const where = `${sourceFile.fileName}:${line + 1}:${character + 1}`;
+        errors.push({
+            start,
+            length: token.end - start,
+            message: `gradscript: the operator '${operator}' has no meaning on a Value (${where}); ${hintFor(operator)}`,
+        });
+        return undefined;
+    }
+    /** What the expression will be once rewritten: a Value, possibly a Value, or anything else. */
+    function roleOf(expression) {
+        const inner = skipParentheses(expression);
+        const planned = plans.get(inner);
+        if (planned && (planned.kind === 'binary' || planned.kind === 'assign' || planned.kind === 'negate'))
+            return planned.role;
+        return roleOfType(checker.getTypeAtLocation(inner));
+    }
+    function roleOfType(type) {
+        let role = roles.get(type);
+        if (role === undefined) {
+            roles.set(type, 'plain'); // a placeholder that stops recursive types from looping
+            role = computeRole(type);
+            roles.set(type, role);
+        }
+        return role;
+    }
+    function computeRole(type) {
+        const { TypeFlags } = tsi;
+        // `any` never makes an expression a Value: the rewriter cannot know what it holds.
+        if (type.flags & (TypeFlags.Any | TypeFlags.Unknown))
+            return 'plain';
+        if (type.flags & TypeFlags.TypeParameter) {
+            const constraint = checker.getBaseConstraintOfType(type);
+            return constraint && constraint !== type ? roleOfType(constraint) : 'plain';
+        }
+        if (type.isUnion()) {
+            const members = type.types.filter((t) => !(t.flags & (TypeFlags.Null | TypeFlags.Undefined)));
+            const memberRoles = members.map(roleOfType);
+            if (memberRoles.length > 0 && memberRoles.every((r) => r === 'value'))
+                return 'value';
+            return memberRoles.some((r) => r !== 'plain') ? 'maybe' : 'plain';
+        }
+        if (type.isIntersection())
+            return type.types.some((t) => roleOfType(t) === 'value') ? 'value' : 'plain';
+        if (!(type.flags & TypeFlags.Object))
+            return 'plain';
+        return VALUE_MEMBERS.every((name) => type.getProperty(name)) ? 'value' : 'plain';
+    }
+    function isStringLike(expression) {
+        const type = checker.getTypeAtLocation(skipParentheses(expression));
+        const stringy = (t) => (t.flags & tsi.TypeFlags.StringLike) !== 0;
+        return stringy(type) || (type.isUnion() && type.types.some(stringy));
+    }
+    function isLiteral(node) {
+        const inner = skipParentheses(node);
+        return tsi.isNumericLiteral(inner) || (tsi.isPrefixUnaryExpression(inner) && tsi.isNumericLiteral(inner.operand));
+    }
+    /** True for expressions whose evaluation cannot change anything: names, literals, `this`, reads of those. */
+    function hasNoEffects(node) {
+        const inner = skipParentheses(node);
+        if (tsi.isIdentifier(inner) || tsi.isLiteralExpression(inner) || inner.kind === SyntaxKind.ThisKeyword)
+            return true;
+        if (tsi.isPropertyAccessExpression(inner))
+            return hasNoEffects(inner.expression);
+        if (tsi.isElementAccessExpression(inner))
+            return hasNoEffects(inner.expression) && hasNoEffects(inner.argumentExpression);
+        if (tsi.isPrefixUnaryExpression(inner)) {
+            return (inner.operator === SyntaxKind.MinusToken || inner.operator === SyntaxKind.PlusToken) && hasNoEffects(inner.operand);
+        }
+        return false;
+    }
+    /** Names, `this` and literals: safe to write twice, as `x = x.add(y)` does. */
+    function isCopiable(node) {
+        return tsi.isIdentifier(node) || node.kind === SyntaxKind.ThisKeyword || tsi.isLiteralExpression(node);
+    }
+    function skipParentheses(node) {
+        while (tsi.isParenthesizedExpression(node))
+            node = node.expression;
+        return node;
+    }
+    // ---- Writing: copy the user's text, splicing in each planned form. ------------------------
+    function write(node) {
+        const planned = plans.get(node);
+        if (!planned)
+            return writeChildren(node, node.getStart(sourceFile));
+        switch (planned.kind) {
+            case 'binary': {
+                const binary = node;
+                return writeOperation(planned.method, planned.form, binary.left, () => write(binary.left), binary.operatorToken, binary.right);
+            }
+            case 'assign':
+                return writeAssignment(node, planned.method, planned.form);
+            case 'negate':
+                return writeNegation(node, planned.role);
+            case 'compare':
+                return writeComparison(node, planned.left, planned.right);
+        }
+    }
+    /** Copies `node`'s text from `from` to its end, rewriting the planned nodes inside. */
+    function writeChildren(node, from) {
+        let cursor = from;
+        if (containsPlan.has(node)) {
+            tsi.forEachChild(node, (child) => {
+                if (!containsPlan.has(child))
+                    return;
+                out.copy(cursor, child.getStart(sourceFile));
+                write(child);
+                cursor = child.end;
+            });
+        }
+        out.copy(cursor, node.end);
+    }
+    /**
+     * `left <op> right` in the chosen form. `writeLeft` writes the left operand: the node
+     * itself, or a temporary standing for it in a compound assignment.
+     */
+    function writeOperation(method, form, left, writeLeft, operator, right) {
+        const at = operator.getStart(sourceFile);
+        switch (form) {
+            case 'method':
+                writeReceiver(left, writeLeft);
+                out.keepLineBreaks(left.end, at);
+                out.insert(`.${method}(`, at);
+                out.keepLineBreaks(operator.end, right.getStart(sourceFile));
+                write(right);
+                out.insert(')', at);
+                return;
+            case 'reverse':
+                writeReceiver(right, () => write(right));
+                out.insert(`.r${method}(`, at);
+                writeLeft();
+                out.keepLineBreaks(left.end, right.getStart(sourceFile));
+                out.insert(')', at);
+                return;
+            case 'helper':
+                out.insert(`${exports.RUNTIME_NAMESPACE}.${method}(`, at);
+                writeLeft();
+                out.keepLineBreaks(left.end, at);
+                out.insert(', ', at);
+                out.keepLineBreaks(operator.end, right.getStart(sourceFile));
+                write(right);
+                out.insert(')', at);
+        }
+    }
+    /** Writes an expression that a `.method(...)` call follows, in parentheses where it needs them. */
+    function writeReceiver(node, writeNode) {
+        const parenthesize = !plans.has(node) && !isMemberAccessible(node);
+        if (parenthesize)
+            out.insert('(', node.getStart(sourceFile));
+        writeNode();
+        if (parenthesize)
+            out.insert(')', node.end);
+    }
+    function isMemberAccessible(node) {
+        return (tsi.isIdentifier(node) ||
+            tsi.isPropertyAccessExpression(node) ||
+            tsi.isElementAccessExpression(node) ||
+            tsi.isCallExpression(node) ||
+            tsi.isParenthesizedExpression(node) ||
+            tsi.isNonNullExpression(node) ||
+            (tsi.isNewExpression(node) && node.arguments !== undefined) ||
+            node.kind === SyntaxKind.ThisKeyword);
+    }
+    /**
+     * `target <op>= right`. A name, or a property of a name, is written twice (`x = x.add(y)`);
+     * any other object or key is evaluated once, into the parameters of an arrow function called
+     * on the spot, as the es2016 transform does with its temporaries.
+     */
+    function writeAssignment(node, method, form) {
+        const target = skipParentheses(node.left);
+        const at = node.operatorToken.getStart(sourceFile);
+        const simple = tsi.isIdentifier(target) ||
+            (tsi.isPropertyAccessExpression(target) && isCopiable(target.expression)) ||
+            (tsi.isElementAccessExpression(target) && isCopiable(target.expression) && isCopiable(target.argumentExpression));
+        if (simple) {
+            write(target);
+            out.insert(' = ', at);
+            writeOperation(method, form, target, () => write(target), node.operatorToken, node.right);
+            return;
+        }
+        if (!tsi.isPropertyAccessExpression(target) && !tsi.isElementAccessExpression(target)) {
+            // Anything else is not assignable; let the checker say so on the user's text.
+            return writeChildren(node, node.getStart(sourceFile));
+        }
+        const key = tsi.isPropertyAccessExpression(target) ? `.${target.name.text}` : '[k]';
+        const parameters = tsi.isPropertyAccessExpression(target) ? '(o, r)' : '(o, k, r)';
+        out.insert(`(${parameters} => o${key} = `, at);
+        writeOperationOnTemporaries(method, form, `o${key}`, at);
+        out.insert(')(', at);
+        write(target.expression);
+        if (tsi.isElementAccessExpression(target)) {
+            out.insert(', ', at);
+            write(target.argumentExpression);
+        }
+        out.insert(', ', at);
+        out.keepLineBreaks(node.operatorToken.end, node.right.getStart(sourceFile));
+        write(node.right);
+        out.insert(')', at);
+    }
+    function writeOperationOnTemporaries(method, form, target, at) {
+        if (form === 'method')
+            return out.insert(`${target}.${method}(r)`, at);
+        if (form === 'reverse')
+            return out.insert(`r.r${method}(${target})`, at);
+        out.insert(`${exports.RUNTIME_NAMESPACE}.${method}(${target}, r)`, at);
+    }
+    function writeNegation(node, role) {
+        const at = node.getStart(sourceFile);
+        if (role === 'value') {
+            writeReceiver(node.operand, () => write(node.operand));
+            out.insert('.neg()', at);
+            return;
+        }
+        out.insert(`${exports.RUNTIME_NAMESPACE}.neg(`, at);
+        write(node.operand);
+        out.insert(')', at);
+    }
+    function writeComparison(node, left, right) {
+        writeComparand(node.left, left);
+        out.copy(node.left.end, node.right.getStart(sourceFile));
+        writeComparand(node.right, right);
+    }
+    /** A side of a comparison: a Value compares by its data. */
+    function writeComparand(node, role) {
+        if (role === 'plain')
+            return write(node);
+        if (role === 'value') {
+            writeReceiver(node, () => write(node));
+            out.insert('.data', node.end);
+            return;
+        }
+        out.insert(`${exports.RUNTIME_NAMESPACE}.data(`, node.getStart(sourceFile));
+        write(node);
+        out.insert(')', node.end);
+    }
+    function importsRuntime() {
+        return sourceFile.statements.some((s) => tsi.isImportDeclaration(s) &&
+            s.importClause?.namedBindings !== undefined &&
+            tsi.isNamespaceImport(s.importClause.namedBindings) &&
+            s.importClause.namedBindings.name.text === exports.RUNTIME_NAMESPACE);
+    }
+}
+function callsRuntime(plan) {
+    switch (plan.kind) {
+        case 'binary':
+        case 'assign':
+            return plan.form === 'helper';
+        case 'negate':
+            return plan.role === 'maybe';
+        case 'compare':
+            return plan.left === 'maybe' || plan.right === 'maybe';
+    }
+}
+function hintFor(operator) {
+    switch (operator) {
+        case '++':
+        case '--':
+            return `write x = x ${operator[0]} 1 instead`;
+        case '+':
+            return 'use .data for the number';
+        default:
+            return 'use .data to work on the number';
+    }
+}
+/** Builds the rewritten text and its PositionMap together. */
+class Output {
+    input;
+    parts = [];
+    map = new position_map_1.PositionMap();
+    constructor(input) {
+        this.input = input;
+    }
+    get text() {
+        return this.parts.join('');
+    }
+    copy(from, to) {
+        if (to <= from)
+            return;
+        this.parts.push(this.input.slice(from, to));
+        this.map.copy(from, to - from);
+    }
+    insert(text, original) {
+        this.parts.push(text);
+        this.map.insert(original, text.length);
+    }
+    /** Copies the trivia between two tokens only where it holds a line break, so lines stay put. */
+    keepLineBreaks(from, to) {
+        if (this.input.slice(from, to).includes('\n'))
+            this.copy(from, to);
+    }
+}
