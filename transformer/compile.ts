@@ -38,7 +38,11 @@ export function compileScript(tsi: TypeScript, entry: string): CompiledScript {
   if (!tsi.sys.fileExists(file)) throw new Error(`no such file: ${entry}`);
   const options = { ...projectOptions(tsi, file), ...RUN_OPTIONS };
   const { ModuleKind } = tsi;
-  if (![ModuleKind.CommonJS, ModuleKind.Node16, ModuleKind.NodeNext].includes(options.module ?? ModuleKind.CommonJS)) {
+  if (
+    ![ModuleKind.CommonJS, ModuleKind.Node16, ModuleKind.NodeNext].includes(
+      options.module ?? ModuleKind.CommonJS,
+    )
+  ) {
     // An ES module target would emit import statements that require() cannot load.
     options.module = ModuleKind.Node16;
     options.moduleResolution = tsi.ModuleResolutionKind.Node16;
@@ -46,14 +50,17 @@ export function compileScript(tsi: TypeScript, entry: string): CompiledScript {
   const host = tsi.createCompilerHost(options);
   const program = rewriteProgram(tsi, tsi.createProgram([file], options, host), host);
   if (program.getSourceFile(file)?.impliedNodeFormat === ModuleKind.ESNext) {
-    throw new Error(`${entry} is an ES module (.mts, or "type": "module" in package.json); gradscript run runs CommonJS scripts`);
+    throw new Error(
+      `${entry} is an ES module (.mts, or "type": "module" in package.json); gradscript run runs CommonJS scripts`,
+    );
   }
 
   const diagnostics = tsi.getPreEmitDiagnostics(program);
   const javascript = new Map<string, string>();
   if (!diagnostics.some((d) => d.category === tsi.DiagnosticCategory.Error)) {
     for (const sourceFile of program.getSourceFiles()) {
-      if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile)) continue;
+      if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile))
+        continue;
       program.emit(sourceFile, (name, text) => {
         if (/\.[cm]?js$/.test(name)) javascript.set(path.resolve(sourceFile.fileName), text);
       });
@@ -68,7 +75,9 @@ export function compileScript(tsi: TypeScript, entry: string): CompiledScript {
     diagnostics,
     javascript,
     format: (list, color) =>
-      color ? tsi.formatDiagnosticsWithColorAndContext(list, formatHost) : tsi.formatDiagnostics(list, formatHost),
+      color
+        ? tsi.formatDiagnosticsWithColorAndContext(list, formatHost)
+        : tsi.formatDiagnostics(list, formatHost),
   };
 }
 
@@ -84,11 +93,15 @@ function projectOptions(tsi: TypeScript, file: string): ts.CompilerOptions {
   };
   const configPath = tsi.findConfigFile(path.dirname(file), tsi.sys.fileExists);
   if (!configPath) return defaults;
-  const parsed = tsi.getParsedCommandLineOfConfigFile(configPath, {}, {
-    ...tsi.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(tsi.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = tsi.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    {
+      ...tsi.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(tsi.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   return parsed ? parsed.options : defaults;
 }

@@ -38,7 +38,8 @@ export class PositionMap {
     let best: Segment | undefined;
     for (const s of this.segments) {
       if (!s.copied) continue;
-      if (s.original <= position && position <= s.original + s.length) return s.generated + position - s.original;
+      if (s.original <= position && position <= s.original + s.length)
+        return s.generated + position - s.original;
       if (s.original <= position && (!best || s.original > best.original)) best = s;
     }
     return best ? best.generated + best.length : position;
@@ -60,6 +61,13 @@ export class PositionMaps {
 
   toOriginal(position: number): number {
     return this.rounds.reduceRight((p, map) => map.toOriginal(p), position);
+  }
+
+  /** A span of rewritten text as a span of the original; its end maps by its last character. */
+  spanToOriginal(start: number, length: number): { start: number; length: number } {
+    const from = this.toOriginal(start);
+    if (length <= 0) return { start: from, length: 0 };
+    return { start: from, length: Math.max(0, this.toOriginal(start + length - 1) + 1 - from) };
   }
 
   toGenerated(position: number): number {

@@ -11,13 +11,22 @@ import type * as ts from 'typescript';
 import * as crypto from 'crypto';
 import * as path from 'path';
 import { PositionMaps } from './position-map';
-import { operatorErrorMessage, rewriteSourceFile, type OperatorError, type RewriteOptions, type TypeScript } from './rewrite';
+import {
+  operatorErrorMessage,
+  rewriteSourceFile,
+  type OperatorError,
+  type RewriteOptions,
+  type TypeScript,
+} from './rewrite';
 import { remapInlineSourceMap, remapSourceMap, type SourceRemap } from './source-map';
 
 /** Rounds after which rewriting is declared stuck (each round only adds method calls, so it ends). */
 const MAX_ROUNDS = 10;
+const PROCESS_NONCE = crypto.randomBytes(8).toString('hex');
 /** The code of gradscript's own diagnostics, shown as TS99001. */
 export const DIAGNOSTIC_CODE = 99001;
+/** TypeScript's complaints about an arithmetic operand's type: said better by a gradscript error on the same expression. */
+const OPERAND_TYPE_CODES = new Set([2356, 2362, 2363, 2365]);
 
 export interface TransformerConfig {
   /** The module the runtime helpers are imported from; `gradscript/runtime` by default. */
@@ -58,7 +67,7 @@ export function rewriteProgram(
   const rewritingHost = hostServing(tsi, baseHost, files);
 
   let current = program;
-  let operatorErrors: ts.Diagnostic[] = [];
+  let operatorErrors: OperatorDiagnostic[] = [];
   let rounds = 0;
   for (;;) {
     rounds++;
@@ -73,7 +82,11 @@ export function rewriteProgram(
       const original = known?.original ?? sourceFile;
       operatorErrors.push(...rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)));
       if (rewrite.text === undefined || !rewrite.map) continue;
-      files.set(sourceFile.fileName, { original, text: rewrite.text, maps: maps.then(rewrite.map) });
+      files.set(sourceFile.fileName, {
+        original,
+        text: rewrite.text,
+        maps: maps.then(rewrite.map),
+      });
       changed = true;
     }
     if (!changed) break;
@@ -106,14 +119,26 @@ function isUserSource(program: ts.Program, sourceFile: ts.SourceFile): boolean {
 }
 
 /** A compiler host that serves rewritten text for the rewritten files and defers to `base` for the rest. */
-function hostServing(tsi: TypeScript, base: ts.CompilerHost, files: Map<string, RewrittenFile>): ts.CompilerHost {
-  const rewritten = (fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions) => {
+function hostServing(
+  tsi: TypeScript,
+  base: ts.CompilerHost,
+  files: Map<string, RewrittenFile>,
+): ts.CompilerHost {
+  const rewritten = (
+    fileName: string,
+    languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions,
+  ) => {
     const file = files.get(fileName);
     if (!file) return undefined;
     if (!file.sourceFile || file.sourceFile.text !== file.text) {
       file.sourceFile = tsi.createSourceFile(fileName, file.text, languageVersion);
-      // Builder programs (--incremental, -b, --watch) tell files apart by version.
-      (file.sourceFile as { version?: string }).version = crypto.createHash('sha256').update(file.text).digest('hex');
+      // Builder programs (--incremental, -b, --watch) tell files apart by version. The version
+      // changes from one process to the next: a .tsbuildinfo restores diagnostics against the
+      // rewritten file, where their original positions would be misread, so they are remade.
+      (file.sourceFile as { version?: string }).version = crypto
+        .createHash('sha256')
+        .update(PROCESS_NONCE + file.text)
+        .digest('hex');
     }
     return file.sourceFile;
   };
@@ -123,9 +148,14 @@ function hostServing(tsi: TypeScript, base: ts.CompilerHost, files: Map<string, 
   if (base.getSourceFileByPath) {
     const getByPath = base.getSourceFileByPath.bind(base);
     host.getSourceFileByPath = (fileName, filePath, languageVersion, ...rest) =>
-      rewritten(fileName, languageVersion) ?? getByPath(fileName, filePath, languageVersion, ...rest);
+      rewritten(fileName, languageVersion) ??
+      getByPath(fileName, filePath, languageVersion, ...rest);
   }
   return host;
+}
+
+interface OperatorDiagnostic extends ts.Diagnostic {
+  expression: { start: number; end: number };
 }
 
 function operatorDiagnostic(
@@ -133,8 +163,12 @@ function operatorDiagnostic(
   file: ts.SourceFile,
   maps: PositionMaps,
   error: OperatorError,
-): ts.Diagnostic {
-  const start = maps.toOriginal(error.start);
+): OperatorDiagnostic {
+  const { start, length } = maps.spanToOriginal(error.start, error.length);
+  const expression = maps.spanToOriginal(
+    error.expression.start,
+    error.expression.end - error.expression.start,
+  );
   const { line, character } = file.getLineAndCharacterOfPosition(start);
   const where = `${path.relative(process.cwd(), file.fileName)}:${line + 1}:${character + 1}`;
   return {
@@ -142,13 +176,14 @@ function operatorDiagnostic(
     code: DIAGNOSTIC_CODE,
     file,
     start,
-    length: Math.max(0, maps.toOriginal(error.start + error.length) - start),
+    length,
     messageText: operatorErrorMessage(error.operator, where),
     source: 'gradscript',
+    expression: { start: expression.start, end: expression.start + expression.length },
   };
 }
 
-function stuckDiagnostic(tsi: TypeScript): ts.Diagnostic {
+function stuckDiagnostic(tsi: TypeScript): OperatorDiagnostic {
   return {
     category: tsi.DiagnosticCategory.Error,
     code: DIAGNOSTIC_CODE,
@@ -157,6 +192,7 @@ function stuckDiagnostic(tsi: TypeScript): ts.Diagnostic {
     length: undefined,
     messageText: `gradscript: rewriting operators did not settle after ${MAX_ROUNDS} rounds; please report this`,
     source: 'gradscript',
+    expression: { start: 0, end: 0 },
   };
 }
 
@@ -168,36 +204,55 @@ function presentOriginalPositions(
   tsi: TypeScript,
   program: ts.Program,
   files: Map<string, RewrittenFile>,
-  operatorErrors: ts.Diagnostic[],
+  operatorErrors: OperatorDiagnostic[],
   host: ts.CompilerHost,
   rounds: number,
 ): RewrittenProgram {
-  const toOriginal = <D extends ts.Diagnostic | ts.DiagnosticRelatedInformation>(diagnostic: D): D => {
+  const toOriginal = <D extends ts.Diagnostic | ts.DiagnosticRelatedInformation>(
+    diagnostic: D,
+  ): D => {
     const file = diagnostic.file && files.get(diagnostic.file.fileName);
     // Diagnostics already on the original file pass through: ts-patch hands emit() the ones reported before it.
-    if (!file || diagnostic.file === file.original || diagnostic.start === undefined) return diagnostic;
-    const start = file.maps.toOriginal(diagnostic.start);
-    const end = file.maps.toOriginal(diagnostic.start + (diagnostic.length ?? 0));
-    const mapped = { ...diagnostic, file: file.original, start, length: Math.max(0, end - start) };
+    if (!file || diagnostic.file === file.original || diagnostic.start === undefined)
+      return diagnostic;
+    const { start, length } = file.maps.spanToOriginal(diagnostic.start, diagnostic.length ?? 0);
+    const mapped = { ...diagnostic, file: file.original, start, length };
     if ('relatedInformation' in diagnostic && diagnostic.relatedInformation) {
       (mapped as ts.Diagnostic).relatedInformation = diagnostic.relatedInformation.map(toOriginal);
     }
     return mapped;
   };
   // Callers may hold the original SourceFile (tsserver, say): ask about the rewritten one.
-  const current = (sourceFile?: ts.SourceFile) => sourceFile && (program.getSourceFile(sourceFile.fileName) ?? sourceFile);
+  const current = (sourceFile?: ts.SourceFile) =>
+    sourceFile && (program.getSourceFile(sourceFile.fileName) ?? sourceFile);
   const errorsIn = (sourceFile?: ts.SourceFile) =>
     operatorErrors.filter((d) => !sourceFile || d.file?.fileName === sourceFile.fileName);
+  const saidBetter = (d: ts.Diagnostic) =>
+    OPERAND_TYPE_CODES.has(d.code) &&
+    operatorErrors.some(
+      (e) => e.file === d.file && e.expression.start <= d.start! && d.start! < e.expression.end,
+    );
 
-  const { getSyntacticDiagnostics, getSemanticDiagnostics, getDeclarationDiagnostics, emit } = program;
+  const { getSyntacticDiagnostics, getSemanticDiagnostics, getDeclarationDiagnostics, emit } =
+    program;
   const result = program as RewrittenProgram & { gradscriptRounds: number };
   result.gradscriptRounds = rounds;
   result.getSyntacticDiagnostics = (sourceFile, token) =>
     getSyntacticDiagnostics(current(sourceFile), token).map(toOriginal);
-  result.getSemanticDiagnostics = (sourceFile, token) => [
-    ...errorsIn(sourceFile),
-    ...getSemanticDiagnostics(current(sourceFile), token).map(toOriginal),
-  ];
+  const semantic =
+    (get: typeof getSemanticDiagnostics): typeof getSemanticDiagnostics =>
+    (sourceFile, token) => [
+      ...errorsIn(sourceFile),
+      ...get(current(sourceFile), token)
+        .map(toOriginal)
+        .filter((d) => !saidBetter(d)),
+    ];
+  result.getSemanticDiagnostics = semantic(getSemanticDiagnostics);
+  // Builder programs (--incremental, -b, --watch) ask this internal method instead.
+  const internal = result as { getBindAndCheckDiagnostics?: typeof getSemanticDiagnostics };
+  if (internal.getBindAndCheckDiagnostics) {
+    internal.getBindAndCheckDiagnostics = semantic(internal.getBindAndCheckDiagnostics);
+  }
   result.getDeclarationDiagnostics = (sourceFile, token) =>
     getDeclarationDiagnostics(current(sourceFile), token).map(toOriginal);
 
@@ -209,7 +264,8 @@ function presentOriginalPositions(
   };
   result.emit = (targetSourceFile, writeFile, token, emitOnlyDts, transformers) => {
     const write: ts.WriteFileCallback = (fileName, text, ...rest) => {
-      const sourceFor = (source: string) => sourceRemap(resolveSource(fileName, source, program.getCompilerOptions()));
+      const sourceFor = (source: string) =>
+        sourceRemap(resolveSource(fileName, source, program.getCompilerOptions()));
       if (fileName.endsWith('.map')) text = remapSourceMap(text, sourceFor);
       else if (/\.[cm]?js$/.test(fileName)) text = remapInlineSourceMap(text, sourceFor);
       (writeFile ?? host.writeFile)(fileName, text, ...rest);
@@ -223,6 +279,8 @@ function presentOriginalPositions(
 /** The file a source map's `sources` entry names, as the compiler spells file names. */
 function resolveSource(mapFile: string, source: string, options: ts.CompilerOptions): string {
   const root = options.sourceRoot ?? '';
-  const resolved = path.isAbsolute(source) ? source : path.resolve(path.dirname(mapFile), root, source);
+  const resolved = path.isAbsolute(source)
+    ? source
+    : path.resolve(path.dirname(mapFile), root, source);
   return resolved.split(path.sep).join('/');
 }

@@ -40,6 +40,8 @@ export interface OperatorError {
   start: number;
   length: number;
   operator: string;
+  /** The whole expression, so TypeScript's own complaints about its operands can give way. */
+  expression: { start: number; end: number };
 }
 
 /** The message for an OperatorError found at `where` (file:line:column). */
@@ -60,7 +62,21 @@ export interface RewriteOptions {
 }
 
 /** The members an operand's type must have to count as a Value. */
-const VALUE_MEMBERS = ['data', 'backward', 'add', 'sub', 'mul', 'div', 'pow', 'neg', 'radd', 'rsub', 'rmul', 'rdiv', 'rpow'];
+const VALUE_MEMBERS = [
+  'data',
+  'backward',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'neg',
+  'radd',
+  'rsub',
+  'rmul',
+  'rdiv',
+  'rpow',
+];
 
 export function rewriteSourceFile(
   tsi: TypeScript,
@@ -116,6 +132,8 @@ export function rewriteSourceFile(
   const plans = new Map<ts.Node, Plan>();
   /** Nodes with a plan somewhere inside, so copying can skip the subtrees that have none. */
   const containsPlan = new Set<ts.Node>();
+  /** Operators left for the next round, when their operands' types are up to date. */
+  const deferred = new Set<ts.Node>();
   const errors: OperatorError[] = [];
   const roles = new Map<ts.Type, Role>();
 
@@ -141,12 +159,14 @@ export function rewriteSourceFile(
     const decided = decide(node);
     if (!decided) return;
     plans.set(node, decided);
-    for (let n: ts.Node | undefined = node; n && !containsPlan.has(n); n = n.parent) containsPlan.add(n);
+    for (let n: ts.Node | undefined = node; n && !containsPlan.has(n); n = n.parent)
+      containsPlan.add(n);
   }
 
   function decide(node: ts.Node): Plan | undefined {
     if (tsi.isBinaryExpression(node)) return decideBinary(node);
-    if (tsi.isPrefixUnaryExpression(node) || tsi.isPostfixUnaryExpression(node)) return decideUnary(node);
+    if (tsi.isPrefixUnaryExpression(node) || tsi.isPostfixUnaryExpression(node))
+      return decideUnary(node);
     return undefined;
   }
 
@@ -154,10 +174,11 @@ export function rewriteSourceFile(
     const operator = node.operatorToken.kind;
     const method = arithmetic.get(operator) ?? compound.get(operator);
     if (!method && !comparison.has(operator) && !unsupportedBinary.has(operator)) return undefined;
+    if (isStale(node.left) || isStale(node.right)) return defer(node);
     const left = roleOf(node.left);
     const right = roleOf(node.right);
     if (left === 'plain' && right === 'plain') return undefined;
-    if (unsupportedBinary.has(operator)) return reportUnsupported(node.operatorToken);
+    if (unsupportedBinary.has(operator)) return reportUnsupported(node.operatorToken, node);
     if (comparison.has(operator)) return { kind: 'compare', left, right };
     if (method === 'add' && (isStringLike(node.left) || isStringLike(node.right))) return undefined;
     const role: Role = left === 'value' || right === 'value' ? 'value' : 'maybe';
@@ -165,39 +186,115 @@ export function rewriteSourceFile(
     return { kind, method: method!, role, form: formFor(left, right, node.left, node.right) };
   }
 
-  function decideUnary(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression): Plan | undefined {
+  function decideUnary(
+    node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression,
+  ): Plan | undefined {
+    if (isStale(node.operand)) return defer(node);
     const role = roleOf(node.operand);
     if (role === 'plain') return undefined;
-    if (node.operator === SyntaxKind.MinusToken && tsi.isPrefixUnaryExpression(node)) return { kind: 'negate', role };
-    if (unsupportedUnary.has(node.operator)) return reportUnsupported(node);
+    if (node.operator === SyntaxKind.MinusToken && tsi.isPrefixUnaryExpression(node))
+      return { kind: 'negate', role };
+    if (unsupportedUnary.has(node.operator)) return reportUnsupported(node, node);
     return undefined;
   }
 
-  function formFor(left: Role, right: Role, leftNode: ts.Expression, rightNode: ts.Expression): Form {
+  /**
+   * True when the checker's type for the expression is out of date: it reads a variable or
+   * calls a function whose own text is being rewritten in this round (`const d = a * b` is
+   * typed `number` until `a.mul(b)` replaces it). Such operators wait for the next round.
+   */
+  function isStale(expression: ts.Expression): boolean {
+    const inner = skipParentheses(expression);
+    if (deferred.has(inner)) return true;
+    if (plannedRole(inner) ?? inferredRole(inner)) return false;
+    const name = tsi.isCallExpression(inner) ? inner.expression : inner;
+    if (!tsi.isIdentifier(name)) return false;
+    const declaration = checker.getSymbolAtLocation(name)?.valueDeclaration;
+    return declaration !== undefined && containsPlan.has(declaration);
+  }
+
+  function defer(node: ts.Node): undefined {
+    deferred.add(node);
+    return undefined;
+  }
+
+  function formFor(
+    left: Role,
+    right: Role,
+    leftNode: ts.Expression,
+    rightNode: ts.Expression,
+  ): Form {
     if (left === 'value') return 'method';
     // `2 - x` becomes `x.rsub(2)`, which evaluates x first: fine when neither side has effects.
-    if (left === 'plain' && right === 'value' && (isLiteral(leftNode) || (hasNoEffects(leftNode) && hasNoEffects(rightNode)))) {
+    if (
+      left === 'plain' &&
+      right === 'value' &&
+      (isLiteral(leftNode) || (hasNoEffects(leftNode) && hasNoEffects(rightNode)))
+    ) {
       return 'reverse';
     }
     return 'helper';
   }
 
-  function reportUnsupported(token: ts.Node): undefined {
+  function reportUnsupported(token: ts.Node, expression: ts.Expression): undefined {
     const operator =
       tsi.isPrefixUnaryExpression(token) || tsi.isPostfixUnaryExpression(token)
         ? tsi.tokenToString(token.operator)!
         : token.getText(sourceFile);
     const start = token.getStart(sourceFile);
-    errors.push({ start, length: token.end - start, operator });
+    errors.push({
+      start,
+      length: token.end - start,
+      operator,
+      expression: { start: expression.getStart(sourceFile), end: expression.end },
+    });
     return undefined;
   }
 
   /** What the expression will be once rewritten: a Value, possibly a Value, or anything else. */
   function roleOf(expression: ts.Expression): Role {
     const inner = skipParentheses(expression);
-    const planned = plans.get(inner);
-    if (planned && (planned.kind === 'binary' || planned.kind === 'assign' || planned.kind === 'negate')) return planned.role;
-    return roleOfType(checker.getTypeAtLocation(inner));
+    return (
+      plannedRole(inner) ?? inferredRole(inner) ?? roleOfType(checker.getTypeAtLocation(inner))
+    );
+  }
+
+  function plannedRole(expression: ts.Expression): Role | undefined {
+    const planned = plans.get(skipParentheses(expression));
+    return planned && planned.kind !== 'compare' ? planned.role : undefined;
+  }
+
+  /**
+   * The role a name or call will have once this round's rewriting is done, where the checker's
+   * answer is out of date: `const d = a * b` makes `d` a Value, and so does a function whose
+   * every `return` is rewritten. This settles a chain of such declarations in one round.
+   */
+  function inferredRole(expression: ts.Expression): Role | undefined {
+    const call = tsi.isCallExpression(expression);
+    const name = call ? expression.expression : expression;
+    if (!tsi.isIdentifier(name)) return undefined;
+    const declaration = checker.getSymbolAtLocation(name)?.valueDeclaration;
+    if (!declaration || !containsPlan.has(declaration)) return undefined;
+    if (tsi.isVariableDeclaration(declaration) && !declaration.type && declaration.initializer) {
+      if (!call) return plannedRole(declaration.initializer);
+      const f = skipParentheses(declaration.initializer);
+      return tsi.isArrowFunction(f) || tsi.isFunctionExpression(f) ? returnedRole(f) : undefined;
+    }
+    return call && tsi.isFunctionDeclaration(declaration) ? returnedRole(declaration) : undefined;
+  }
+
+  function returnedRole(f: ts.SignatureDeclaration & { body?: ts.ConciseBody }): Role | undefined {
+    if (f.type || !f.body) return undefined;
+    if (!tsi.isBlock(f.body)) return plannedRole(f.body);
+    const returned: (Role | undefined)[] = [];
+    const visit = (node: ts.Node): void => {
+      if (tsi.isReturnStatement(node))
+        returned.push(node.expression && plannedRole(node.expression));
+      else if (!tsi.isFunctionLike(node)) tsi.forEachChild(node, visit);
+    };
+    visit(f.body);
+    if (returned.length === 0 || returned.some((r) => r === undefined)) return undefined;
+    return returned.every((r) => r === 'value') ? 'value' : 'maybe';
   }
 
   function roleOfType(type: ts.Type): Role {
@@ -224,7 +321,8 @@ export function rewriteSourceFile(
       if (memberRoles.length > 0 && memberRoles.every((r) => r === 'value')) return 'value';
       return memberRoles.some((r) => r !== 'plain') ? 'maybe' : 'plain';
     }
-    if (type.isIntersection()) return type.types.some((t) => roleOfType(t) === 'value') ? 'value' : 'plain';
+    if (type.isIntersection())
+      return type.types.some((t) => roleOfType(t) === 'value') ? 'value' : 'plain';
     if (!(type.flags & TypeFlags.Object)) return 'plain';
     return VALUE_MEMBERS.every((name) => type.getProperty(name)) ? 'value' : 'plain';
   }
@@ -237,24 +335,40 @@ export function rewriteSourceFile(
 
   function isLiteral(node: ts.Expression): boolean {
     const inner = skipParentheses(node);
-    return tsi.isNumericLiteral(inner) || (tsi.isPrefixUnaryExpression(inner) && tsi.isNumericLiteral(inner.operand));
+    return (
+      tsi.isNumericLiteral(inner) ||
+      (tsi.isPrefixUnaryExpression(inner) && tsi.isNumericLiteral(inner.operand))
+    );
   }
 
   /** True for expressions whose evaluation cannot change anything: names, literals, `this`, reads of those. */
   function hasNoEffects(node: ts.Expression): boolean {
     const inner = skipParentheses(node);
-    if (tsi.isIdentifier(inner) || tsi.isLiteralExpression(inner) || inner.kind === SyntaxKind.ThisKeyword) return true;
+    if (
+      tsi.isIdentifier(inner) ||
+      tsi.isLiteralExpression(inner) ||
+      inner.kind === SyntaxKind.ThisKeyword
+    )
+      return true;
     if (tsi.isPropertyAccessExpression(inner)) return hasNoEffects(inner.expression);
-    if (tsi.isElementAccessExpression(inner)) return hasNoEffects(inner.expression) && hasNoEffects(inner.argumentExpression);
+    if (tsi.isElementAccessExpression(inner))
+      return hasNoEffects(inner.expression) && hasNoEffects(inner.argumentExpression);
     if (tsi.isPrefixUnaryExpression(inner)) {
-      return (inner.operator === SyntaxKind.MinusToken || inner.operator === SyntaxKind.PlusToken) && hasNoEffects(inner.operand);
+      return (
+        (inner.operator === SyntaxKind.MinusToken || inner.operator === SyntaxKind.PlusToken) &&
+        hasNoEffects(inner.operand)
+      );
     }
     return false;
   }
 
   /** Names, `this` and literals: safe to write twice, as `x = x.add(y)` does. */
   function isCopiable(node: ts.Expression): boolean {
-    return tsi.isIdentifier(node) || node.kind === SyntaxKind.ThisKeyword || tsi.isLiteralExpression(node);
+    return (
+      tsi.isIdentifier(node) ||
+      node.kind === SyntaxKind.ThisKeyword ||
+      tsi.isLiteralExpression(node)
+    );
   }
 
   function skipParentheses(node: ts.Expression): ts.Expression {
@@ -270,7 +384,14 @@ export function rewriteSourceFile(
     switch (planned.kind) {
       case 'binary': {
         const binary = node as ts.BinaryExpression;
-        return writeOperation(planned.method, planned.form, binary.left, () => write(binary.left), binary.operatorToken, binary.right);
+        return writeOperation(
+          planned.method,
+          planned.form,
+          binary.left,
+          () => write(binary.left),
+          binary.operatorToken,
+          binary.right,
+        );
       }
       case 'assign':
         return writeAssignment(node as ts.BinaryExpression, planned.method, planned.form);
@@ -367,7 +488,9 @@ export function rewriteSourceFile(
     const simple =
       tsi.isIdentifier(target) ||
       (tsi.isPropertyAccessExpression(target) && isCopiable(target.expression)) ||
-      (tsi.isElementAccessExpression(target) && isCopiable(target.expression) && isCopiable(target.argumentExpression));
+      (tsi.isElementAccessExpression(target) &&
+        isCopiable(target.expression) &&
+        isCopiable(target.argumentExpression));
     if (simple) {
       write(target);
       out.insert(' = ', at);
@@ -394,7 +517,12 @@ export function rewriteSourceFile(
     out.insert(')', at);
   }
 
-  function writeOperationOnTemporaries(method: Method, form: Form, target: string, at: number): void {
+  function writeOperationOnTemporaries(
+    method: Method,
+    form: Form,
+    target: string,
+    at: number,
+  ): void {
     if (form === 'method') return out.insert(`${target}.${method}(r)`, at);
     if (form === 'reverse') return out.insert(`r.r${method}(${target})`, at);
     out.insert(`${RUNTIME_NAMESPACE}.${method}(${target}, r)`, at);
@@ -440,7 +568,6 @@ export function rewriteSourceFile(
         s.importClause.namedBindings.name.text === RUNTIME_NAMESPACE,
     );
   }
-
 }
 
 function callsRuntime(plan: Plan): boolean {

@@ -23,7 +23,10 @@ interface RawSourceMap {
  * Rewrites the JSON text of a source map. `sourceFor(source)` finds the remap of one of its
  * `sources` (as written in the map), or undefined for a source that was not rewritten.
  */
-export function remapSourceMap(json: string, sourceFor: (source: string) => SourceRemap | undefined): string {
+export function remapSourceMap(
+  json: string,
+  sourceFor: (source: string) => SourceRemap | undefined,
+): string {
   const map = JSON.parse(json) as RawSourceMap;
   const remaps = map.sources.map((source) => sourceFor(source));
   if (remaps.every((r) => r === undefined)) return json;
@@ -34,14 +37,18 @@ export function remapSourceMap(json: string, sourceFor: (source: string) => Sour
       const remap = remaps[segment[1]!];
       if (!remap) continue;
       const position = remap.rewritten.getPositionOfLineAndCharacter(segment[2]!, segment[3]!);
-      const { line: l, character } = remap.original.getLineAndCharacterOfPosition(remap.toOriginal(position));
+      const { line: l, character } = remap.original.getLineAndCharacterOfPosition(
+        remap.toOriginal(position),
+      );
       segment[2] = l;
       segment[3] = character;
     }
   }
   map.mappings = encode(lines);
   if (map.sourcesContent) {
-    map.sourcesContent = map.sourcesContent.map((content, i) => (remaps[i] ? remaps[i].original.text : content));
+    map.sourcesContent = map.sourcesContent.map((content, i) =>
+      remaps[i] ? remaps[i].original.text : content,
+    );
   }
   return JSON.stringify(map);
 }
@@ -49,7 +56,10 @@ export function remapSourceMap(json: string, sourceFor: (source: string) => Sour
 const INLINE_MAP = /(\/\/# sourceMappingURL=data:application\/json;base64,)([A-Za-z0-9+/=]+)\s*$/;
 
 /** The same, for JavaScript that carries its source map inline (`inlineSourceMap`). */
-export function remapInlineSourceMap(js: string, sourceFor: (source: string) => SourceRemap | undefined): string {
+export function remapInlineSourceMap(
+  js: string,
+  sourceFor: (source: string) => SourceRemap | undefined,
+): string {
   const match = INLINE_MAP.exec(js);
   if (!match) return js;
   const json = Buffer.from(match[2], 'base64').toString('utf8');

@@ -10,7 +10,9 @@ import { compileScript } from '../../transformer/compile';
 
 export function runCommand(): Command {
   return new Command('run')
-    .description('type-check a TypeScript script written with natural arithmetic on Values, then run it')
+    .description(
+      'type-check a TypeScript script written with natural arithmetic on Values, then run it',
+    )
     .argument('<file>', 'the script, a .ts file')
     .argument('[args...]', 'arguments passed to the script as process.argv.slice(2)')
     .allowUnknownOption()
@@ -29,17 +31,23 @@ export function run(file: string, args: readonly string[]): void {
   }
   // Stack traces go through the inline source maps, onto the user's lines.
   process.setSourceMapsEnabled(true);
-  const extensions = (Module as unknown as { _extensions: Record<string, (m: NodeModule, f: string) => void> })
-    ._extensions;
+  const extensions = (
+    Module as unknown as { _extensions: Record<string, (m: NodeModule, f: string) => void> }
+  )._extensions;
   const load = (module: NodeModule, filename: string) => {
     const javascript = compiled.javascript.get(filename);
-    if (javascript === undefined) throw new Error(`gradscript run: ${filename} was not part of the compiled script`);
-    (module as unknown as { _compile(code: string, file: string): void })._compile(javascript, filename);
+    if (javascript === undefined)
+      throw new Error(`gradscript run: ${filename} was not part of the compiled script`);
+    (module as unknown as { _compile(code: string, file: string): void })._compile(
+      javascript,
+      filename,
+    );
   };
   for (const extension of ['.ts', '.cts', '.tsx']) extensions[extension] = load;
   const entry = path.resolve(file);
   process.argv = [process.argv[0], entry, ...args];
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the hooks above compile it
     require(entry);
   } catch (error) {
     // The script's own failure: show it as node would, stack and all.

@@ -1,0 +1,170 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { rewriteProgram, type RewrittenProgram } from '../transformer/program';
+import * as runtime from '../src/runtime';
+import * as gradscript from '../src';
+import { decode } from '@jridgewell/sourcemap-codec';
+
+const fixtures = path.join(__dirname, 'fixtures', 'transform');
+const options: ts.CompilerOptions = {
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Node16,
+  moduleResolution: ts.ModuleResolutionKind.Node16,
+  skipLibCheck: true,
+  types: [],
+  noEmit: true,
+};
+
+function rewrite(file: string): RewrittenProgram {
+  const host = ts.createCompilerHost(options);
+  return rewriteProgram(ts, ts.createProgram([file], options, host), host);
+}
+
+/** Runs CommonJS text with `gradscript` and its runtime bound to the sources under test. */
+function load(source: string): Record<string, () => unknown> {
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
+  const modules: Record<string, unknown> = { gradscript, 'gradscript/runtime': runtime };
+  const module = { exports: {} as Record<string, () => unknown> };
+  new Function('require', 'module', 'exports', outputText)(
+    (id: string) => modules[id],
+    module,
+    module.exports,
+  );
+  return module.exports;
+}
+
+const formatHost: ts.FormatDiagnosticsHost = {
+  getCanonicalFileName: (f) => f,
+  getCurrentDirectory: () => fixtures,
+  getNewLine: () => '\n',
+};
+
+const pairs = fs
+  .readdirSync(fixtures)
+  .filter((f) => f.endsWith('.output.ts'))
+  .map((f) => f.replace('.output.ts', ''));
+
+describe.each(pairs)('fixture %s', (name) => {
+  const input = path.join(fixtures, `${name}.ts`);
+  const program = rewrite(input);
+
+  test('rewrites to the expected text, with no diagnostics', () => {
+    expect(ts.formatDiagnostics(ts.getPreEmitDiagnostics(program), formatHost)).toBe('');
+    const expected = fs.readFileSync(path.join(fixtures, `${name}.output.ts`), 'utf8');
+    expect(program.getSourceFile(input)!.text).toBe(expected);
+  });
+
+  test('keeps every line where it was', () => {
+    const original = fs.readFileSync(input, 'utf8').split('\n').length;
+    expect(program.getSourceFile(input)!.text.split('\n').length).toBe(original);
+  });
+
+  test('runs to the same numbers as the plain-number computation', () => {
+    const fixture = load(program.getSourceFile(input)!.text);
+    const results = fixture.results() as unknown[];
+    const expected = fixture.expected() as unknown[];
+    expected.forEach((value, i) => {
+      if (typeof value === 'number') expect(results[i]).toBeCloseTo(value, 12);
+      else expect(results[i]).toEqual(value);
+    });
+  });
+});
+
+test('the rewritten fixtures give the same numbers as their method-call twins', () => {
+  for (const name of pairs) {
+    const natural = load(
+      rewrite(path.join(fixtures, `${name}.ts`)).getSourceFile(path.join(fixtures, `${name}.ts`))!
+        .text,
+    );
+    const methods = load(fs.readFileSync(path.join(fixtures, `${name}.output.ts`), 'utf8'));
+    expect(natural.results()).toEqual(methods.results());
+  }
+});
+
+describe('diagnostics', () => {
+  const file = path.join(fixtures, 'errors.ts');
+  const program = rewrite(file);
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const text = fs.readFileSync(file, 'utf8');
+  const expected = [...text.matchAll(/\/\*!(\d+)\*\//g)].map((m) => ({
+    code: Number(m[1]),
+    start: m.index! + m[0].length,
+  }));
+
+  test('lands every expected error at the marker in the user’s own text', () => {
+    // Nothing else: TypeScript's own complaints about the same operands give way to gradscript's.
+    const found = diagnostics.map((d) => ({ code: d.code, start: d.start! }));
+    expect(found).toEqual(expected);
+    for (const d of diagnostics) expect(d.file?.text).toBe(text);
+  });
+
+  test('names the operator and the file, line and column', () => {
+    const messages = diagnostics
+      .filter((d) => d.code === 99001)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/the operator '%' has no meaning on a Value \(.*errors\.ts:8:38\)/),
+        expect.stringMatching(
+          /the operator '\+\+' has no meaning on a Value .*write x = x \+ 1 instead/,
+        ),
+        expect.stringMatching(/the operator '~'/),
+        expect.stringMatching(/the operator '<<'/),
+        expect.stringMatching(/the operator '\|='/),
+      ]),
+    );
+  });
+
+  test('a file with a syntax error is reported as TypeScript reports it, unrewritten', () => {
+    const broken = path.join(fixtures, 'syntax-error.ts.txt');
+    const host = ts.createCompilerHost(options);
+    const source = fs.readFileSync(broken, 'utf8');
+    const getSourceFile = host.getSourceFile;
+    host.getSourceFile = (name, ...rest) =>
+      name === broken.replace('.txt', '')
+        ? ts.createSourceFile(name, source, ts.ScriptTarget.ES2022)
+        : getSourceFile(name, ...rest);
+    host.fileExists = (name) => name === broken.replace('.txt', '') || ts.sys.fileExists(name);
+    const program = rewriteProgram(
+      ts,
+      ts.createProgram([broken.replace('.txt', '')], options, host),
+      host,
+    );
+    const syntax = program.getSyntacticDiagnostics();
+    expect(syntax.map((d) => d.code)).toEqual([1005]);
+    expect(program.getSourceFile(broken.replace('.txt', ''))!.text).toBe(source);
+  });
+});
+
+test('source maps point at the user’s own line and column', () => {
+  const file = path.join(fixtures, 'binary.ts');
+  const host = ts.createCompilerHost({
+    ...options,
+    noEmit: false,
+    sourceMap: true,
+    outDir: '/virtual',
+  });
+  const program = rewriteProgram(
+    ts,
+    ts.createProgram(
+      [file],
+      { ...options, noEmit: false, sourceMap: true, outDir: '/virtual' },
+      host,
+    ),
+    host,
+  );
+  const written = new Map<string, string>();
+  program.emit(program.getSourceFile(file), (name, text) => written.set(path.basename(name), text));
+  const js = written.get('binary.js')!.split('\n');
+  const mappings = decode(JSON.parse(written.get('binary.js.map')!).mappings);
+  const original = fs.readFileSync(file, 'utf8').split('\n');
+  // `c` in `1 / c` (rewritten to `c.rdiv(1)`) must map to the `c` the user wrote.
+  const line = js.findIndex((l) => l.includes('c.rdiv(1)'));
+  const column = js[line].indexOf('c.rdiv(1)');
+  const segment = mappings[line].filter((s) => s[0] <= column).pop()!;
+  expect(original[segment[2]!].slice(segment[3]!)).toMatch(/^c - 2 \*\* b;/);
+});
