@@ -116,8 +116,8 @@ const cases: Case[] = [
   {
     name: 'shared subexpression',
     value: ([a, b]) => {
-      const c = a.mul(b).add(a);
-      return c.mul(c).tanh().add(c.exp());
+      const c = a * b + a;
+      return (c * c).tanh() + c.exp();
     },
     number: ([a, b]) => {
       const c = a * b + a;
@@ -129,6 +129,26 @@ const cases: Case[] = [
     ],
   },
 ];
+
+describe('natural arithmetic is the same computation as the method it stands for', () => {
+  const [x, y] = [1.7, -0.6];
+  test.each([
+    ['a + b', ([a, b]: Value[]) => a + b, ([a, b]: Value[]) => a.add(b)],
+    ['a - b', ([a, b]: Value[]) => a - b, ([a, b]: Value[]) => a.sub(b)],
+    ['a * b', ([a, b]: Value[]) => a * b, ([a, b]: Value[]) => a.mul(b)],
+    ['a / b', ([a, b]: Value[]) => a / b, ([a, b]: Value[]) => a.div(b)],
+    ['a ** b', ([a, b]: Value[]) => a ** b, ([a, b]: Value[]) => a.pow(b)],
+    ['a ** 3', ([a]: Value[]) => a ** 3, ([a]: Value[]) => a.pow(3)],
+    ['-a', ([a]: Value[]) => -a, ([a]: Value[]) => a.neg()],
+    ['2 + a', ([a]: Value[]) => 2 + a, ([a]: Value[]) => a.radd(2)],
+    ['2 - a', ([a]: Value[]) => 2 - a, ([a]: Value[]) => a.rsub(2)],
+    ['2 * a', ([a]: Value[]) => 2 * a, ([a]: Value[]) => a.rmul(2)],
+    ['2 / a', ([a]: Value[]) => 2 / a, ([a]: Value[]) => a.rdiv(2)],
+    ['2 ** a', ([a]: Value[]) => 2 ** a, ([a]: Value[]) => a.rpow(2)],
+  ])('%s', (_name, natural, method) => {
+    expect(autogradGradient(natural, [x, y])).toEqual(autogradGradient(method, [x, y]));
+  });
+});
 
 describe('every op against central finite differences', () => {
   for (const c of cases) {
@@ -143,16 +163,35 @@ describe('every op against central finite differences', () => {
 describe('reference values', () => {
   test("micrograd's sanity check: y = -20, dy/dx = 46", () => {
     const x = new Value(-4.0);
-    const z = x.rmul(2).add(2).add(x);
-    const q = z.relu().add(z.mul(x));
-    const h = z.mul(z).relu();
-    const y = h.add(q).add(q.mul(x));
+    const z = 2 * x + 2 + x;
+    const q = z.relu() + z * x;
+    const h = (z * z).relu();
+    const y = h + q + q * x;
     y.backward();
     expect(y.data).toBe(-20);
     expect(x.grad).toBe(46);
   });
 
   test("micrograd's README expression: g = 24.704, dg/da = 138.83, dg/db = 645.58", () => {
+    const a = new Value(-4.0);
+    const b = new Value(2.0);
+    let c = a + b;
+    let d = a * b + b ** 3;
+    c += c + 1;
+    c += 1 + c + -a;
+    d += d * 2 + (b + a).relu();
+    d += 3 * d + (b - a).relu();
+    const e = c - d;
+    const f = e ** 2;
+    let g = f / 2.0;
+    g += 10.0 / f;
+    g.backward();
+    expectClose(g.data, 24.70408163265306);
+    expectClose(a.grad, 138.83381924198252);
+    expectClose(b.grad, 645.5772594752186);
+  });
+
+  test('the README expression gives the same numbers written with method calls', () => {
     const a = new Value(-4.0);
     const b = new Value(2.0);
     let c = a.add(b);
@@ -166,9 +205,9 @@ describe('reference values', () => {
     let g = f.div(2.0);
     g = g.add(f.rdiv(10.0));
     g.backward();
-    expectClose(g.data, 24.70408163265306);
-    expectClose(a.grad, 138.83381924198252);
-    expectClose(b.grad, 645.5772594752186);
+    expect([g.data, a.grad, b.grad]).toEqual([
+      24.70408163265306, 138.83381924198252, 645.5772594752186,
+    ]);
   });
 
   test('NN II: L = (a*b + c) * f is -8, with its hand-derived gradients', () => {
@@ -176,9 +215,9 @@ describe('reference values', () => {
     const b = new Value(-3.0, 'b');
     const c = new Value(8.0, 'c');
     const f = new Value(2.0, 'f');
-    const d = a.mul(b);
-    const e = d.add(c);
-    const L = e.mul(f);
+    const d = a * b;
+    const e = d + c;
+    const L = e * f;
     L.backward();
     expect(L.data).toBe(-8);
     // dL/de = f, dL/df = e, dL/dc = dL/dd = f, dL/da = b*f, dL/db = a*f
@@ -191,7 +230,7 @@ describe('reference values', () => {
     const w1 = new Value(-3.0, 'w1');
     const w2 = new Value(1.0, 'w2');
     const b = new Value(6.8813735870195432, 'b');
-    const n = x1.mul(w1).add(x2.mul(w2)).add(b);
+    const n = x1 * w1 + x2 * w2 + b;
     const o = n.relu();
     o.backward();
     expectClose(o.data, 0.8813735870195432);
@@ -200,14 +239,14 @@ describe('reference values', () => {
 
   test('NN II: b = a + a gives a.grad = 2', () => {
     const a = new Value(3.0, 'a');
-    a.add(a).backward();
+    (a + a).backward();
     expect(a.toString()).toBe('Value(data=3, grad=2)');
   });
 
   test('MiniFlow: MSE of y = [1, 2, 3] and a = [4.5, 5, 10] is 23.4166666667', () => {
     const y = [1, 2, 3];
     const a = [4.5, 5, 10].map((x) => new Value(x));
-    const cost = Value.sum(a.map((ai, i) => ai.rsub(y[i]).pow(2))).div(3);
+    const cost = Value.sum(a.map((ai, i) => (y[i] - ai) ** 2)) / 3;
     expectClose(cost.data, 23.416666666666668);
   });
 
@@ -219,10 +258,8 @@ describe('reference values', () => {
     const W = [2, 3].map((w) => new Value(w));
     const b = new Value(-3);
     const y = [1, 2].map((v) => new Value(v));
-    const activations = X.map((row) =>
-      Value.sum([row[0].mul(W[0]), row[1].mul(W[1]), b]).sigmoid(),
-    );
-    const cost = Value.sum(y.map((yi, i) => yi.sub(activations[i]).pow(2))).div(2);
+    const activations = X.map((row) => (row[0] * W[0] + row[1] * W[1] + b).sigmoid());
+    const cost = Value.sum(y.map((yi, i) => (yi - activations[i]) ** 2)) / 2;
     cost.backward();
     // The seed prints these to the digits shown; compare at that precision.
     const expectDigits = (actual: number, expected: number) => expectClose(actual, expected, 1e-6);
