@@ -64,34 +64,39 @@ export function rewriteProgram(
 ): RewrittenProgram {
   const files = new Map<string, RewrittenFile>();
   const baseHost = host ?? tsi.createCompilerHost(program.getCompilerOptions());
-  const rewritingHost = hostServing(tsi, baseHost, files);
-
   let current = program;
-  let operatorErrors: OperatorDiagnostic[] = [];
+  const rewritingHost = hostServing(tsi, baseHost, files, () => current);
+  const operatorErrors = new Map<string, OperatorDiagnostic[]>();
+  let stuck: OperatorDiagnostic[] = [];
+  /** The files a round looks at: all of them first, then only those whose types may have moved. */
+  let examine: ReadonlySet<string> | undefined;
   let rounds = 0;
   for (;;) {
     rounds++;
     const checker = current.getTypeChecker();
-    let changed = false;
-    operatorErrors = [];
+    const changed = new Set<string>();
     for (const sourceFile of current.getSourceFiles()) {
+      if (examine && !examine.has(sourceFile.fileName)) continue;
       if (!isUserSource(current, sourceFile)) continue;
       const rewrite = rewriteSourceFile(tsi, checker, sourceFile, options);
       const known = files.get(sourceFile.fileName);
       const maps = known?.maps ?? new PositionMaps();
       const original = known?.original ?? sourceFile;
-      operatorErrors.push(...rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)));
+      operatorErrors.set(
+        sourceFile.fileName,
+        rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)),
+      );
       if (rewrite.text === undefined || !rewrite.map) continue;
       files.set(sourceFile.fileName, {
         original,
         text: rewrite.text,
         maps: maps.then(rewrite.map),
       });
-      changed = true;
+      changed.add(sourceFile.fileName);
     }
-    if (!changed) break;
+    if (changed.size === 0) break;
     if (rounds === MAX_ROUNDS) {
-      operatorErrors.push(stuckDiagnostic(tsi));
+      stuck = [stuckDiagnostic(tsi)];
       break;
     }
     current = tsi.createProgram({
@@ -102,8 +107,48 @@ export function rewriteProgram(
       projectReferences: current.getProjectReferences(),
       configFileParsingDiagnostics: current.getConfigFileParsingDiagnostics(),
     });
+    examine = withImporters(tsi, current, changed);
   }
-  return presentOriginalPositions(tsi, current, files, operatorErrors, baseHost, rounds);
+  const errors = [...stuck, ...[...operatorErrors.values()].flat()];
+  return presentOriginalPositions(tsi, current, files, errors, baseHost, rounds);
+}
+
+/**
+ * The changed files and every file that imports one of them, directly or not: only there can
+ * a type have changed (`export const d = a * b` is a Value now, so is what imports it).
+ */
+function withImporters(
+  tsi: TypeScript,
+  program: ts.Program,
+  changed: ReadonlySet<string>,
+): Set<string> {
+  const checker = program.getTypeChecker();
+  const importers = new Map<string, string[]>();
+  for (const sourceFile of program.getSourceFiles()) {
+    if (sourceFile.isDeclarationFile) continue;
+    for (const statement of sourceFile.statements) {
+      const specifier =
+        tsi.isImportDeclaration(statement) || tsi.isExportDeclaration(statement)
+          ? statement.moduleSpecifier
+          : tsi.isImportEqualsDeclaration(statement) &&
+              tsi.isExternalModuleReference(statement.moduleReference)
+            ? statement.moduleReference.expression
+            : undefined;
+      const imported = specifier && checker.getSymbolAtLocation(specifier)?.valueDeclaration;
+      if (!imported || !tsi.isSourceFile(imported)) continue;
+      const list = importers.get(imported.fileName) ?? [];
+      list.push(sourceFile.fileName);
+      importers.set(imported.fileName, list);
+    }
+  }
+  const result = new Set<string>();
+  const visit = (fileName: string): void => {
+    if (result.has(fileName)) return;
+    result.add(fileName);
+    importers.get(fileName)?.forEach(visit);
+  };
+  changed.forEach(visit);
+  return result;
 }
 
 /** The user's own TypeScript: not a declaration file, not a library, and free of syntax errors. */
@@ -118,11 +163,16 @@ function isUserSource(program: ts.Program, sourceFile: ts.SourceFile): boolean {
   );
 }
 
-/** A compiler host that serves rewritten text for the rewritten files and defers to `base` for the rest. */
+/**
+ * A compiler host that serves rewritten text for the rewritten files, and for the rest the
+ * SourceFiles the program already has (so nothing is read or parsed twice), deferring to `base`
+ * for any file new to the program.
+ */
 function hostServing(
   tsi: TypeScript,
   base: ts.CompilerHost,
   files: Map<string, RewrittenFile>,
+  latest: () => ts.Program,
 ): ts.CompilerHost {
   const rewritten = (
     fileName: string,
@@ -144,11 +194,14 @@ function hostServing(
   };
   const host: ts.CompilerHost = Object.create(base);
   host.getSourceFile = (fileName, languageVersion, ...rest) =>
-    rewritten(fileName, languageVersion) ?? base.getSourceFile(fileName, languageVersion, ...rest);
+    rewritten(fileName, languageVersion) ??
+    latest().getSourceFile(fileName) ??
+    base.getSourceFile(fileName, languageVersion, ...rest);
   if (base.getSourceFileByPath) {
     const getByPath = base.getSourceFileByPath.bind(base);
     host.getSourceFileByPath = (fileName, filePath, languageVersion, ...rest) =>
       rewritten(fileName, languageVersion) ??
+      latest().getSourceFile(fileName) ??
       getByPath(fileName, filePath, languageVersion, ...rest);
   }
   return host;
