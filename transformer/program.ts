@@ -62,55 +62,123 @@ export function rewriteProgram(
   host: ts.CompilerHost | undefined,
   options: RewriteOptions = {},
 ): RewrittenProgram {
-  const files = new Map<string, RewrittenFile>();
-  const baseHost = host ?? tsi.createCompilerHost(program.getCompilerOptions());
-  let current = program;
-  const rewritingHost = hostServing(tsi, baseHost, files, () => current);
-  const operatorErrors = new Map<string, OperatorDiagnostic[]>();
-  let stuck: OperatorDiagnostic[] = [];
-  /** The files a round looks at: all of them first, then only those whose types may have moved. */
-  let examine: ReadonlySet<string> | undefined;
-  let rounds = 0;
-  for (;;) {
-    rounds++;
-    const checker = current.getTypeChecker();
-    const changed = new Set<string>();
-    for (const sourceFile of current.getSourceFiles()) {
-      if (examine && !examine.has(sourceFile.fileName)) continue;
-      if (!isUserSource(current, sourceFile)) continue;
-      const rewrite = rewriteSourceFile(tsi, checker, sourceFile, options);
-      const known = files.get(sourceFile.fileName);
-      const maps = known?.maps ?? new PositionMaps();
-      const original = known?.original ?? sourceFile;
-      operatorErrors.set(
-        sourceFile.fileName,
-        rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)),
-      );
-      if (rewrite.text === undefined || !rewrite.map) continue;
-      files.set(sourceFile.fileName, {
-        original,
-        text: rewrite.text,
-        maps: maps.then(rewrite.map),
+  return new ProgramRewriter(tsi, options).rewrite(program, host);
+}
+
+/**
+ * Rewrites programs, remembering each file's rewriting: given the next version of a program (an
+ * editor's, after a keystroke), only the files that changed and the files importing them are
+ * looked at again.
+ */
+export class ProgramRewriter {
+  private readonly files = new Map<string, RewrittenFile>();
+  /** Every user file looked at, as it was then, rewritten or not. */
+  private readonly seen = new Map<string, ts.SourceFile>();
+  private readonly operatorErrors = new Map<string, OperatorDiagnostic[]>();
+
+  constructor(
+    private readonly tsi: TypeScript,
+    private readonly options: RewriteOptions = {},
+  ) {}
+
+  rewrite(program: ts.Program, host: ts.CompilerHost | undefined): RewrittenProgram {
+    const { tsi, files } = this;
+    const baseHost = host ?? tsi.createCompilerHost(program.getCompilerOptions());
+    let current = program;
+    const rewritingHost = hostServing(tsi, baseHost, files, () => current);
+    const next = (oldProgram: ts.Program) =>
+      tsi.createProgram({
+        rootNames: oldProgram.getRootFileNames(),
+        options: oldProgram.getCompilerOptions(),
+        host: rewritingHost,
+        oldProgram,
+        projectReferences: oldProgram.getProjectReferences(),
+        configFileParsingDiagnostics: oldProgram.getConfigFileParsingDiagnostics(),
       });
-      changed.add(sourceFile.fileName);
+
+    /** The files a round looks at: the ones whose types may have moved (all, the first time). */
+    let examine = this.forgetChanged(program);
+    if (examine && files.size > 0) current = next(program);
+    let stuck: OperatorDiagnostic[] = [];
+    let rounds = 0;
+    for (;;) {
+      rounds++;
+      const checker = current.getTypeChecker();
+      const changed = new Set<string>();
+      for (const sourceFile of current.getSourceFiles()) {
+        if (examine && !examine.has(sourceFile.fileName)) continue;
+        if (!isUserSource(current, sourceFile)) continue;
+        const known = files.get(sourceFile.fileName);
+        const original = known?.original ?? sourceFile;
+        const maps = known?.maps ?? new PositionMaps();
+        this.seen.set(sourceFile.fileName, original);
+        const rewrite = rewriteSourceFile(tsi, checker, sourceFile, this.options);
+        this.operatorErrors.set(
+          sourceFile.fileName,
+          rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)),
+        );
+        if (rewrite.text === undefined || !rewrite.map) continue;
+        files.set(sourceFile.fileName, {
+          original,
+          text: rewrite.text,
+          maps: maps.then(rewrite.map),
+        });
+        changed.add(sourceFile.fileName);
+      }
+      if (changed.size === 0) break;
+      if (rounds === MAX_ROUNDS) {
+        stuck = [stuckDiagnostic(tsi)];
+        break;
+      }
+      current = next(current);
+      examine = withImporters(tsi, current, changed);
     }
-    if (changed.size === 0) break;
-    if (rounds === MAX_ROUNDS) {
-      stuck = [stuckDiagnostic(tsi)];
-      break;
-    }
-    current = tsi.createProgram({
-      rootNames: current.getRootFileNames(),
-      options: current.getCompilerOptions(),
-      host: rewritingHost,
-      oldProgram: current,
-      projectReferences: current.getProjectReferences(),
-      configFileParsingDiagnostics: current.getConfigFileParsingDiagnostics(),
-    });
-    examine = withImporters(tsi, current, changed);
+    const errors = [...stuck, ...[...this.operatorErrors.values()].flat()];
+    return presentOriginalPositions(tsi, current, files, errors, baseHost, rounds);
   }
-  const errors = [...stuck, ...[...operatorErrors.values()].flat()];
-  return presentOriginalPositions(tsi, current, files, errors, baseHost, rounds);
+
+  /** The rewritten text of a file, or undefined if it needed no rewriting. */
+  rewrittenText(fileName: string): string | undefined {
+    return this.files.get(fileName)?.text;
+  }
+
+  /** Where the user's `position` in `fileName` stands in the rewritten text. */
+  toGenerated(fileName: string, position: number): number {
+    return this.files.get(fileName)?.maps.toGenerated(position) ?? position;
+  }
+
+  /** A span of the rewritten `fileName` as a span of the user's text. */
+  spanToOriginal(
+    fileName: string,
+    span: { start: number; length: number },
+  ): { start: number; length: number } {
+    return this.files.get(fileName)?.maps.spanToOriginal(span.start, span.length) ?? span;
+  }
+
+  /**
+   * Drops what is remembered of the files that changed since the last call, and of the files
+   * importing them; returns those files, or undefined when nothing is remembered yet.
+   */
+  private forgetChanged(program: ts.Program): Set<string> | undefined {
+    if (this.seen.size === 0) return undefined;
+    const changed = new Set<string>();
+    for (const sourceFile of program.getSourceFiles()) {
+      if (!isUserSource(program, sourceFile)) continue;
+      const before = this.seen.get(sourceFile.fileName);
+      if (before?.text !== sourceFile.text) changed.add(sourceFile.fileName);
+      else {
+        const known = this.files.get(sourceFile.fileName);
+        if (known) known.original = sourceFile;
+      }
+    }
+    const stale = withImporters(this.tsi, program, changed);
+    for (const fileName of stale) {
+      this.files.delete(fileName);
+      this.seen.delete(fileName);
+      this.operatorErrors.delete(fileName);
+    }
+    return stale;
+  }
 }
 
 /**
@@ -283,7 +351,10 @@ function presentOriginalPositions(
   const saidBetter = (d: ts.Diagnostic) =>
     OPERAND_TYPE_CODES.has(d.code) &&
     operatorErrors.some(
-      (e) => e.file === d.file && e.expression.start <= d.start! && d.start! < e.expression.end,
+      (e) =>
+        e.file?.fileName === d.file?.fileName &&
+        e.expression.start <= d.start! &&
+        d.start! < e.expression.end,
     );
 
   const { getSyntacticDiagnostics, getSemanticDiagnostics, getDeclarationDiagnostics, emit } =

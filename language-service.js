@@ -1,0 +1,1 @@
+module.exports = require('./dist/transformer/language-service.js');

@@ -1,0 +1,152 @@
+/**
+ * The language-service plugin, loaded by a real tsserver from the fixture's tsconfig.json just as
+ * an editor would load it: every answer must speak of the user's own text.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TsServer } from './tsserver';
+
+const fixture = path.join(__dirname, 'fixtures', 'editor', 'sample.ts');
+const text = fs.readFileSync(fixture, 'utf8');
+let probe: string;
+let server: TsServer;
+
+/** The 1-based line and offset of the `nth` occurrence of `needle`, plus `shift` characters. */
+function at(needle: string, nth = 1, shift = 0) {
+  let index = -1;
+  for (let i = 0; i < nth; i++) index = text.indexOf(needle, index + 1);
+  if (index < 0) throw new Error(`no ${needle} in the fixture`);
+  const before = text.slice(0, index + shift).split('\n');
+  return { file: fixture, line: before.length, offset: before[before.length - 1].length + 1 };
+}
+
+type Location = { line: number; offset: number };
+type Diagnostic = { start: Location; code: number; text: string };
+
+beforeAll(async () => {
+  // tsserver finds plugins in <probe>/node_modules; point it at this package.
+  probe = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-probe-'));
+  fs.mkdirSync(path.join(probe, 'node_modules'));
+  fs.symlinkSync(path.join(__dirname, '..'), path.join(probe, 'node_modules', 'gradscript'), 'dir');
+  server = new TsServer(probe);
+  server.notify('open', { file: fixture });
+}, 30_000);
+
+afterAll(() => {
+  server.close();
+  fs.rmSync(probe, { recursive: true, force: true });
+});
+
+test('only the real errors are reported, each at its place', async () => {
+  const diagnostics = await server.request<Diagnostic[]>('semanticDiagnosticsSync', {
+    file: fixture,
+  });
+  const shown = diagnostics
+    .map((d) => ({ code: d.code, line: d.start.line, offset: d.start.offset }))
+    .sort((x, y) => x.line - y.line);
+  expect(shown).toEqual([
+    { code: 2322, ...pick(at('n: number')) },
+    { code: 99001, ...pick(at('% 2')) },
+  ]);
+}, 30_000);
+
+test('hovering a name bound to natural arithmetic shows Value', async () => {
+  const info = await server.request<{ displayString: string; start: Location }>(
+    'quickinfo',
+    at('d = a * b'),
+  );
+  expect(info.displayString).toBe('const d: Value');
+  expect(pick(info.start)).toEqual(pick(at('d = a * b')));
+  const e = await server.request<{ displayString: string }>('quickinfo', at('e = d * 2'));
+  expect(e.displayString).toBe('const e: Value');
+}, 30_000);
+
+test('completions after `d.` list the Value members', async () => {
+  const completions = await server.request<{ entries: { name: string }[] }>(
+    'completionInfo',
+    at('d.backward', 1, 2),
+  );
+  const names = completions.entries.map((e) => e.name);
+  expect(names).toEqual(expect.arrayContaining(['backward', 'grad', 'data', 'mul', 'tanh']));
+}, 30_000);
+
+test('go-to-definition from inside a rewritten expression lands on the declaration', async () => {
+  const definitions = await server.request<{ start: Location }[]>(
+    'definition',
+    at('a * b;\nconst g', 1, 4),
+  );
+  expect(definitions.map((d) => pick(d.start))).toEqual([pick(at('b = new Value'))]);
+}, 30_000);
+
+test('signature help inside a rewritten expression', async () => {
+  const help = await server.request<{
+    items: { prefixDisplayParts: { text: string }[] }[];
+    applicableSpan: { start: Location };
+  }>('signatureHelp', at('Math.max(1', 1, 9));
+  expect(help.items[0].prefixDisplayParts.map((p) => p.text).join('')).toContain('max(');
+  expect(pick(help.applicableSpan.start)).toEqual(pick(at('1, 2')));
+}, 30_000);
+
+test('renaming a variable used in rewritten expressions renames it everywhere, in the user’s text', async () => {
+  const rename = await server.request<{ locs: { locs: { start: Location }[] }[] }>(
+    'rename',
+    at('a = new Value'),
+  );
+  const places = rename.locs.flatMap((file) => file.locs.map((l) => pick(l.start)));
+  expect(places).toEqual([
+    pick(at('a = new Value')),
+    pick(at('a * b', 1)),
+    pick(at('a;\nconst n')),
+    pick(at('a * b', 2)),
+    pick(at('a % 2')),
+  ]);
+}, 30_000);
+
+test('references to a name used in rewritten expressions are found at the user’s positions', async () => {
+  const references = await server.request<{ refs: { start: Location }[] }>(
+    'references',
+    at('d = a * b'),
+  );
+  expect(references.refs.map((r) => pick(r.start))).toEqual([
+    pick(at('d = a * b')),
+    pick(at('d.backward')),
+    pick(at('d * 2')),
+    pick(at('d * Math')),
+  ]);
+}, 30_000);
+
+function pick(location: { line: number; offset: number }) {
+  return { line: location.line, offset: location.offset };
+}
+
+test('after an edit, the answers follow the new text', async () => {
+  const fix = at('a % 2', 1, 1);
+  server.notify('change', {
+    ...fix,
+    endLine: fix.line,
+    endOffset: fix.offset,
+    insertString: '.data',
+  });
+  const diagnostics = await server.request<Diagnostic[]>('semanticDiagnosticsSync', {
+    file: fixture,
+  });
+  expect(diagnostics.map((d) => d.code)).toEqual([2322]);
+  // A new line at the top moves everything below it; hover and diagnostics move with it.
+  server.notify('change', {
+    file: fixture,
+    line: 3,
+    offset: 1,
+    endLine: 3,
+    endOffset: 1,
+    insertString: 'const h = new Value(1) * 2;\n',
+  });
+  const moved = await server.request<Diagnostic[]>('semanticDiagnosticsSync', { file: fixture });
+  expect(moved.map((d) => pick(d.start))).toEqual([{ line: 9, offset: 7 }]);
+  const info = await server.request<{ displayString: string }>('quickinfo', {
+    file: fixture,
+    line: 3,
+    offset: 7,
+  });
+  expect(info.displayString).toBe('const h: Value');
+}, 30_000);
