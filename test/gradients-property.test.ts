@@ -21,7 +21,8 @@ test(`backward agrees with forward-mode dual numbers on ${CASES} random graphs`,
       const out = nodes[nodes.length - 1];
       out.backward();
       const value = forward(graph, graph.inputs).out.v;
-      if (!close(out.data, value, 1e-12, 1e-15)) throw new Error(`value ${out.data}, dual numbers ${value}`);
+      if (!close(out.data, value, 1e-12, 1e-15))
+        throw new Error(`value ${out.data}, dual numbers ${value}`);
       leaves.forEach((leaf, i) => {
         const expected = forward(graph, graph.inputs, i).out.d;
         if (!close(leaf.grad, expected, 1e-9, 1e-12)) {

@@ -1,0 +1,191 @@
+/**
+ * The computation graph as Graphviz DOT text, drawn as micrograd's draw_dot draws it: a record
+ * per Value (`label | data 0.0000 | grad 0.0000`), a small node per operation, edges from the
+ * operands through the operation to its result, left to right.
+ */
+import type { Value } from '../engine';
+import { Layer, MLP, Module, Neuron } from '../nn';
+
+export interface DotOptions {
+  /** Left to right (micrograd's way, the default) or top to bottom. */
+  rankdir?: 'LR' | 'TB';
+  /** Digits after the point for data and grad (4 by default), or a function that formats a number. */
+  format?: number | ((x: number) => string);
+  /** The model's parameters (or the model): their leaves are coloured apart from the inputs. */
+  parameters?: Iterable<Value> | Module;
+  /** Draws each of this model's neurons as one node, its weights and sum folded inside. */
+  collapse?: Module;
+  /** Draws only the values within this many operations of the root. */
+  depth?: number;
+}
+
+/** One box of the picture: a Value, or a whole neuron when collapsed. */
+interface Box {
+  id: string;
+  label: string;
+  /** The operation node feeding the box, if any. */
+  op?: string;
+  role: 'parameter' | 'input' | 'result' | 'neuron';
+  inputs: Box[];
+}
+
+const FILL = { parameter: '#cfe8ff', input: '#eeeeee', result: 'white', neuron: '#fff2cc' };
+
+export function drawDot(root: Value, options: DotOptions = {}): string {
+  const boxes = layout(root, options);
+  const lines = [
+    'digraph gradscript {',
+    `  graph [rankdir=${options.rankdir ?? 'LR'}];`,
+    '  node [shape=record, fontname="Helvetica", fontsize=11];',
+  ];
+  const styled = options.parameters !== undefined || options.collapse !== undefined;
+  for (const box of boxes) {
+    const fill = styled ? `, style=filled, fillcolor="${FILL[box.role]}"` : '';
+    lines.push(`  ${box.id} [label="{ ${box.label} }"${fill}];`);
+    if (box.op !== undefined) {
+      lines.push(`  ${box.id}_op [label="${escapeText(box.op)}", shape=ellipse];`);
+      lines.push(`  ${box.id}_op -> ${box.id};`);
+    }
+    for (const input of box.inputs)
+      lines.push(`  ${input.id} -> ${box.id}${box.op !== undefined ? '_op' : ''};`);
+  }
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+/** How many boxes `drawDot` would draw for these options: what a renderer's size limit counts. */
+export function countBoxes(root: Value, options: DotOptions = {}): number {
+  return layout(root, options).length;
+}
+
+/** The boxes to draw, children before parents, with ids numbered in that order. */
+function layout(root: Value, options: DotOptions): Box[] {
+  const format = formatter(options.format ?? 4);
+  const parameters = new Set(
+    options.parameters instanceof Module
+      ? options.parameters.parameters()
+      : (options.parameters ?? []),
+  );
+  const order = root.topologicalOrder();
+  const kept = options.depth === undefined ? undefined : withinDepth(root, options.depth);
+  const neuronOf = options.collapse
+    ? neuronsIn(order, options.collapse)
+    : new Map<Value, NeuronGroup>();
+
+  const boxes: Box[] = [];
+  const boxOf = new Map<Value | NeuronGroup, Box>();
+  const add = (box: Box, key: Value | NeuronGroup) => {
+    boxes.push(box);
+    boxOf.set(key, box);
+  };
+  for (const value of order) {
+    if (kept && !kept.has(value)) continue;
+    const group = neuronOf.get(value);
+    if (group) {
+      // A neuron's box stands where its output would, fed by the neuron's inputs.
+      if (value !== group.output) continue;
+      const label = `${escapeRecord(group.neuron.toString())} | data ${format(value.data)} | grad ${format(value.grad)}`;
+      add({ id: `n${boxes.length}`, label, role: 'neuron', inputs: [] }, group);
+      boxOf.set(value, boxOf.get(group)!);
+      continue;
+    }
+    const role =
+      value.children.length > 0 ? 'result' : parameters.has(value) ? 'parameter' : 'input';
+    const label = `${escapeRecord(value.label)} | data ${format(value.data)} | grad ${format(value.grad)}`;
+    add({ id: `n${boxes.length}`, label, op: value.op || undefined, role, inputs: [] }, value);
+  }
+  // Wire each box to the boxes of its operands (a neuron's operands are the inputs of its products).
+  for (const value of order) {
+    const box = boxOf.get(value);
+    if (!box) continue;
+    const group = neuronOf.get(value);
+    const operands = group ? (value === group.output ? group.inputs : []) : value.children;
+    for (const operand of operands) {
+      const from = boxOf.get(operand);
+      if (from && !box.inputs.includes(from)) box.inputs.push(from);
+    }
+  }
+  return boxes;
+}
+
+/** The values reachable from the root in at most `depth` operations. */
+function withinDepth(root: Value, depth: number): Set<Value> {
+  if (!Number.isInteger(depth) || depth < 0)
+    throw new Error(`depth must be a whole number of levels, got ${depth}`);
+  const kept = new Set<Value>([root]);
+  let frontier = [root];
+  for (let level = 0; level < depth; level++) {
+    const next: Value[] = [];
+    for (const child of frontier.flatMap((v) => v.children)) {
+      if (kept.has(child)) continue;
+      kept.add(child);
+      next.push(child);
+    }
+    frontier = next;
+  }
+  return kept;
+}
+
+interface NeuronGroup {
+  neuron: Neuron;
+  output: Value;
+  /** The values the neuron read: its products' operands other than its weights. */
+  inputs: Value[];
+}
+
+/**
+ * Finds each neuron's part of the graph: the `sum` whose first term is the neuron's bias (as
+ * Neuron.forward builds it), the products of its weights, and the activation applied to the sum.
+ */
+function neuronsIn(order: readonly Value[], model: Module): Map<Value, NeuronGroup> {
+  const neuronByBias = new Map<Value, Neuron>();
+  collectNeurons(model).forEach((n) => neuronByBias.set(n.b, n));
+  const parents = new Map<Value, Value[]>();
+  for (const v of order) for (const c of v.children) parents.set(c, [...(parents.get(c) ?? []), v]);
+
+  const groups = new Map<Value, NeuronGroup>();
+  for (const sum of order) {
+    const neuron = sum.op === 'sum' ? neuronByBias.get(sum.children[0]) : undefined;
+    if (!neuron) continue;
+    const weights = new Set<Value>(neuron.w);
+    const products = sum.children.slice(1);
+    const activation = parents
+      .get(sum)
+      ?.find((p) => p.op === neuron.activation && p.children.length === 1);
+    const output = neuron.activation === 'linear' || !activation ? sum : activation;
+    const inputs = products.flatMap((p) => p.children.filter((c) => !weights.has(c)));
+    const group: NeuronGroup = { neuron, output, inputs };
+    for (const member of [sum, output, neuron.b, ...products, ...weights])
+      groups.set(member, group);
+  }
+  return groups;
+}
+
+function collectNeurons(model: Module): Neuron[] {
+  if (model instanceof Neuron) return [model];
+  if (model instanceof Layer) return model.neurons;
+  if (model instanceof MLP) return model.layers.flatMap((layer) => layer.neurons);
+  return [];
+}
+
+function formatter(format: number | ((x: number) => string)): (x: number) => string {
+  if (typeof format === 'function') return (x) => escapeRecord(format(x));
+  if (!Number.isInteger(format) || format < 0 || format > 20) {
+    throw new Error(`format must be a number of digits from 0 to 20 or a function, got ${format}`);
+  }
+  return (x) => escapeRecord(x.toFixed(format));
+}
+
+/** Escapes text for a record label: backslash first, then quotes, record syntax and line breaks. */
+export function escapeRecord(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/[{}|<>]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, '\\n');
+}
+
+/** Escapes text for an ordinary quoted label. */
+function escapeText(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n');
+}
