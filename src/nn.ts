@@ -101,6 +101,8 @@ export interface MLPOptions {
   init?: Init;
   /** The same seed gives the same initial weights in every run; a random one when absent. */
   seed?: number;
+  /** The generator to draw the initial weights from instead (a PythonRandom, say). */
+  random?: Random;
 }
 
 export class MLP extends Module {
@@ -117,7 +119,7 @@ export class MLP extends Module {
     nouts.forEach((n, i) => checkSize(`MLP layer ${i} size`, n));
     const hidden = checkChoice('activation', options.activation ?? 'relu', ACTIVATIONS);
     const output = checkChoice('activation', options.outputActivation ?? 'linear', ACTIVATIONS);
-    const random = new Random(options.seed ?? randomSeed());
+    const random = options.random ?? new Random(options.seed ?? randomSeed());
     const sizes = [nin, ...nouts];
     this.nin = nin;
     this.nouts = [...nouts];

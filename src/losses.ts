@@ -1,0 +1,87 @@
+/**
+ * Loss functions over Values. Each is built from the engine's operations, so its gradient
+ * comes from backward() like any other expression's.
+ */
+import { Value } from './engine';
+
+type Prediction = Value | number;
+
+/** Mean squared error: mean of (prediction - target)². */
+export function mse(predictions: readonly Prediction[], targets: readonly number[]): Value {
+  checkPairs('mse', predictions, targets);
+  const terms = predictions.map((p, i) => Value.from(p).sub(targets[i]).pow(2));
+  return Value.sum(terms).div(terms.length);
+}
+
+/** micrograd's max-margin loss: mean of relu(1 - y·s), for labels y of ±1 and scores s. */
+export function hinge(scores: readonly Prediction[], labels: readonly number[]): Value {
+  checkPairs('hinge', scores, labels);
+  checkLabels('hinge', labels, [-1, 1]);
+  const terms = scores.map((s, i) => Value.from(s).mul(-labels[i]).add(1).relu());
+  return Value.sum(terms).div(terms.length);
+}
+
+/**
+ * Binary cross-entropy on logits, for labels 0 and 1: mean of max(s, 0) - s·y + log(1 + e^-|s|),
+ * which never exponentiates a large positive number, so large logits stay finite.
+ */
+export function bceWithLogits(logits: readonly Prediction[], labels: readonly number[]): Value {
+  checkPairs('bceWithLogits', logits, labels);
+  checkLabels('bceWithLogits', labels, [0, 1]);
+  const terms = logits.map((l, i) => {
+    const s = Value.from(l);
+    const magnitude = s.data >= 0 ? s : s.neg();
+    return s.relu().sub(s.mul(labels[i])).add(magnitude.neg().exp().add(1).log());
+  });
+  return Value.sum(terms).div(terms.length);
+}
+
+/**
+ * Softmax cross-entropy, the mean over examples of log Σ e^z - z[class], computed in the log
+ * domain (the largest logit subtracted first) as the LxMLS lab does.
+ */
+export function crossEntropy(
+  logits: readonly (readonly Prediction[])[],
+  classes: readonly number[],
+): Value {
+  checkPairs('crossEntropy', logits, classes);
+  const terms = logits.map((row, i) => {
+    const k = classes[i];
+    if (!Number.isInteger(k) || k < 0 || k >= row.length) {
+      throw new RangeError(
+        `crossEntropy: class ${k} of example ${i} is outside 0..${row.length - 1}`,
+      );
+    }
+    const z = row.map(Value.from);
+    const shift = Math.max(...z.map((v) => v.data));
+    const logSumExp = Value.sum(z.map((v) => v.sub(shift).exp()))
+      .log()
+      .add(shift);
+    return logSumExp.sub(z[k]);
+  });
+  return Value.sum(terms).div(terms.length);
+}
+
+/** The L2 penalty Σ p², to be scaled by a weight-decay factor. */
+export function l2(parameters: readonly Value[]): Value {
+  return Value.sum(parameters.map((p) => p.mul(p)));
+}
+
+function checkPairs(
+  loss: string,
+  predictions: readonly unknown[],
+  targets: readonly unknown[],
+): void {
+  if (predictions.length !== targets.length) {
+    throw new RangeError(`${loss}: ${predictions.length} predictions but ${targets.length} labels`);
+  }
+  if (predictions.length === 0) throw new RangeError(`${loss}: no predictions`);
+}
+
+function checkLabels(loss: string, labels: readonly number[], allowed: readonly number[]): void {
+  const i = labels.findIndex((y) => !allowed.includes(y));
+  if (i >= 0)
+    throw new RangeError(
+      `${loss}: label ${labels[i]} at index ${i} is not one of ${allowed.join(', ')}`,
+    );
+}
