@@ -22,16 +22,19 @@ export function hinge(scores: readonly Prediction[], labels: readonly number[]):
 }
 
 /**
- * Binary cross-entropy on logits, for labels 0 and 1: mean of max(s, 0) - s·y + log(1 + e^-|s|),
- * which never exponentiates a large positive number, so large logits stay finite.
+ * Binary cross-entropy on logits, for labels 0 and 1. Per example it is s - s·y + log(1 + e^-s)
+ * for s ≥ 0 and -s·y + log(1 + e^s) below: the same function, written so that it never
+ * exponentiates a large positive number, and each branch differentiable on its own side.
  */
 export function bceWithLogits(logits: readonly Prediction[], labels: readonly number[]): Value {
   checkPairs('bceWithLogits', logits, labels);
   checkLabels('bceWithLogits', labels, [0, 1]);
   const terms = logits.map((l, i) => {
     const s = Value.from(l);
-    const magnitude = s.data >= 0 ? s : s.neg();
-    return s.relu().sub(s.mul(labels[i])).add(magnitude.neg().exp().add(1).log());
+    const y = labels[i];
+    return s.data >= 0
+      ? s.mul(1 - y).add(s.neg().exp().add(1).log())
+      : s.mul(-y).add(s.exp().add(1).log());
   });
   return Value.sum(terms).div(terms.length);
 }

@@ -1,0 +1,97 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { XMLValidator } from 'fast-xml-parser';
+
+const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+let out: string;
+
+function train(...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, 'train', '--out', out, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeEach(() => {
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-train-'));
+});
+afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+test('trains on a generated set and writes charts, graph and model, printing the accuracy', () => {
+  const { status, stdout, stderr } = train(
+    '--dataset',
+    'moons',
+    '--samples',
+    '60',
+    '--steps',
+    '30',
+    '--hidden',
+    '8',
+  );
+  expect(stderr).toBe('');
+  expect(status).toBe(0);
+  expect(stdout).toMatch(/^step 1\/30 loss \d+\.\d{4} accuracy \d+\.\d%$/m);
+  expect(stdout).toMatch(/^accuracy \d+\.\d%$/m);
+  for (const file of ['loss.svg', 'boundary.svg', 'graph.svg']) {
+    const svg = fs.readFileSync(path.join(out, file), 'utf8');
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).toContain('<svg');
+  }
+  expect(fs.readFileSync(path.join(out, 'graph.svg'), 'utf8')).toContain('ReLUNeuron(2)');
+  const model = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
+  expect(model).toMatchObject({ format: 'gradscript-mlp', nin: 2, nouts: [8, 1] });
+}, 60_000);
+
+test('trains on a CSV file, with Adam and mini-batches', () => {
+  const csv = path.join(out, 'data.csv');
+  const rows = Array.from({ length: 40 }, (_, i) => {
+    const [a, b] = [Math.cos(i), Math.sin(3 * i)];
+    return `${a},${b},${a + b > 0 ? 1 : 0}`;
+  });
+  fs.writeFileSync(csv, ['a,b,label', ...rows].join('\n'));
+  const { status, stdout } = train(
+    '--csv',
+    csv,
+    '--optimizer',
+    'adam',
+    '--batch-size',
+    '16',
+    '--epochs',
+    '5',
+    '--hidden',
+    '4',
+  );
+  expect(status).toBe(0);
+  expect(stdout).toMatch(/trained MLP\(2, \[4, 1\]\) for 15 steps/);
+  expect(stdout).toMatch(/^accuracy \d+\.\d%$/m);
+}, 60_000);
+
+test.each([
+  [
+    ['--loss', 'l1'],
+    "error: option '--loss <name>' argument 'l1' is invalid. Allowed choices are hinge, bce, crossentropy, mse.",
+  ],
+  [
+    ['--dataset', 'mnist'],
+    "error: option '--dataset <name>' argument 'mnist' is invalid. Allowed choices are moons, circles",
+  ],
+  [['--optimizer', 'rmsprop'], "argument 'rmsprop' is invalid. Allowed choices are sgd, adam."],
+  [
+    ['--activation', 'gelu'],
+    "argument 'gelu' is invalid. Allowed choices are relu, tanh, sigmoid, linear.",
+  ],
+  [['--steps', 'ten'], "expected a whole number, got 'ten'"],
+  [
+    ['--lr', '-1', '--steps', '2'],
+    'gradscript: learning rate must be a positive finite number, got -1',
+  ],
+  [['--csv', 'no-such.csv'], 'gradscript: cannot read no-such.csv'],
+])('a bad option is one clear line and a non-zero exit: %j', (args, message) => {
+  const { status, stderr } = train(...args);
+  expect(status).not.toBe(0);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toContain(message);
+});
