@@ -1,0 +1,83 @@
+/** Each example runs through `gradscript run` and reaches the result its header promises. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+
+function example(name: string, ...args: string[]): string {
+  const result = spawnSync(
+    process.execPath,
+    [cli, 'run', path.join('examples', `${name}.ts`), ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    },
+  );
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return result.stdout;
+}
+
+test('nn2: the lecture’s numbers, and its training loop’s final loss to the last digit', () => {
+  const out = example('nn2');
+  expect(out).toContain('L = -8, dL/da = -6, dL/db = 8, dL/dc = 2, dL/df = -4');
+  expect(out).toContain('o = 0.8813735870195432; x2.grad 1, w2.grad 0, x1.grad -3, w1.grad 2');
+  expect(out).toContain('Final Loss:  0.0073864224020347095');
+}, 60_000);
+
+test('moons: micrograd’s demo reaches about 0.01 and 100%', () => {
+  const final = /final loss (\d+\.\d+), accuracy (\d+\.\d)%/.exec(example('moons'))!;
+  expect(Number(final[1])).toBeLessThan(0.02);
+  expect(final[2]).toBe('100.0');
+}, 120_000);
+
+test('pychain: XOR with tanh and ReLU, the disk, and a learning-rate study', () => {
+  const out = example('pychain');
+  expect(out).toMatch(/XOR, tanh: cost 0\.00\d+, accuracy 100%/);
+  expect(out).toMatch(/XOR, relu: cost 0\.00\d+, accuracy 100%/);
+  expect(Number(/disk, tanh: .* accuracy (\d+\.\d)%/.exec(out)![1])).toBeGreaterThanOrEqual(95);
+  expect(out).toMatch(/lr 1 .*: converges/);
+  expect(out).toMatch(/lr 10 .*: diverges or oscillates/);
+}, 120_000);
+
+test('miniflow: the loss falls every epoch', () => {
+  const losses = [...example('miniflow').matchAll(/Epoch: \d+, Loss: (\d+\.\d+)/g)].map((m) =>
+    Number(m[1]),
+  );
+  expect(losses).toHaveLength(10);
+  losses.slice(1).forEach((loss, i) => expect(loss).toBeLessThan(losses[i]));
+}, 120_000);
+
+test('nothing-but-numpy: OR and XOR down to the seed’s costs, with charts', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-nbn-'));
+  const text = example('nothing-but-numpy', out);
+  expect(text).toContain('OR: cost 0.0005 after 5000 epochs, 4/4 right');
+  expect(text).toContain('XOR: cost 0.0009 after 5000 epochs, 4/4 right');
+  expect(fs.readdirSync(out).sort()).toEqual([
+    'or-boundary.svg',
+    'or-cost.svg',
+    'xor-boundary.svg',
+    'xor-cost.svg',
+  ]);
+  fs.rmSync(out, { recursive: true });
+}, 120_000);
+
+test('lxmls: the linear model stalls, the MLP passes 90%, the gradient check agrees', () => {
+  const out = example('lxmls');
+  const mlp = [...out.matchAll(/MLP epoch \d+: train (\d+\.\d)%, test (\d+\.\d)%/g)].pop()!;
+  expect(Number(mlp[2])).toBeGreaterThan(90);
+  expect(Number(/largest relative error (\S+)/.exec(out)![1])).toBeLessThan(1e-5);
+}, 120_000);
+
+test('graphs: the seed’s graphs as SVG', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-graphs-'));
+  const text = example('graphs', out);
+  expect(text).toContain('L = -8, dL/da = -6, dL/db = 8');
+  expect(text).toContain('o = 0.7071, do/dw1 = 1.0000, do/dw2 = 0.0000');
+  expect(fs.readFileSync(path.join(out, 'neuron.svg'), 'utf8')).toContain('x1*w1');
+  fs.rmSync(out, { recursive: true });
+}, 60_000);
