@@ -1,4 +1,5 @@
 export { Value } from './engine';
+export { Tape } from './tape';
 export { Random, PythonRandom } from './random';
 export { Module, Neuron, Layer, MLP, ACTIVATIONS, INITS } from './nn';
 export type { Activation, Init, NeuronOptions, LayerOptions, MLPOptions } from './nn';
