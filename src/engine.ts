@@ -1,12 +1,17 @@
 /**
  * The scalar autograd engine: one `Value` class in the spirit of micrograd's engine.py.
- * Every operation computes its result and, right beside it, the `_backward` closure that
+ * Every operation computes its result and, right beside it, the `_backward` function that
  * pushes the result's gradient into its operands by the chain rule.
+ *
+ * Unlike micrograd, `_backward` is not a fresh closure per node but one function per operation,
+ * called on the node (`this`) and reading its operands from `children`. A closure and its
+ * captured context cost each node about 80 bytes; on micrograd's moons demo, building and
+ * collecting them was most of the time spent (the benchmark in bench/ shows the difference).
  */
 
 const NO_CHILDREN: readonly Value[] = Object.freeze([]);
 
-/** Bumped by every `backward()`, so marking a node as visited needs no Set. */
+/** Bumped by every topological sort, so marking a node as visited needs no Set. */
 let visitEpoch = 0;
 
 export class Value {
@@ -16,10 +21,17 @@ export class Value {
   /** The operation that made this value: `'+'`, `'tanh'`, `'**2'`, …; `''` for a leaf. */
   readonly op: string;
   readonly children: readonly Value[];
-  _backward: () => void = noop;
+  /** Adds this node's gradient, times the local derivatives, into its children's gradients. */
+  _backward: (this: Value) => void;
   private visited = 0;
 
-  constructor(data: number, label = '', children: readonly Value[] = NO_CHILDREN, op = '') {
+  constructor(
+    data: number,
+    label = '',
+    children: readonly Value[] = NO_CHILDREN,
+    op = '',
+    backward: (this: Value) => void = noop,
+  ) {
     if (typeof data !== 'number') {
       throw new TypeError(`Value data must be a number, got ${describe(data)}`);
     }
@@ -27,6 +39,7 @@ export class Value {
     this.label = label;
     this.children = children;
     this.op = op;
+    this._backward = backward;
   }
 
   /** Wraps a number as a leaf; a Value is returned as it is. */
@@ -43,79 +56,75 @@ export class Value {
     const values = terms.map(Value.from);
     let total = 0;
     for (const v of values) total += v.data;
-    const out = new Value(total, '', values, 'sum');
-    out._backward = () => {
-      for (const v of values) v.grad += out.grad;
-    };
-    return out;
+    return new Value(total, '', values, 'sum', Value.sumBackward);
+  }
+  private static sumBackward(this: Value): void {
+    for (const v of this.children) v.grad += this.grad;
   }
 
   add(other: Value | number): Value {
     const b = Value.from(other);
-    const out = new Value(this.data + b.data, '', [this, b], '+');
-    out._backward = () => {
-      this.grad += out.grad;
-      b.grad += out.grad;
-    };
-    return out;
+    return new Value(this.data + b.data, '', [this, b], '+', Value.addBackward);
+  }
+  private static addBackward(this: Value): void {
+    this.children[0].grad += this.grad;
+    this.children[1].grad += this.grad;
   }
 
   sub(other: Value | number): Value {
     const b = Value.from(other);
-    const out = new Value(this.data - b.data, '', [this, b], '-');
-    out._backward = () => {
-      this.grad += out.grad;
-      b.grad -= out.grad;
-    };
-    return out;
+    return new Value(this.data - b.data, '', [this, b], '-', Value.subBackward);
+  }
+  private static subBackward(this: Value): void {
+    this.children[0].grad += this.grad;
+    this.children[1].grad -= this.grad;
   }
 
   mul(other: Value | number): Value {
     const b = Value.from(other);
-    const out = new Value(this.data * b.data, '', [this, b], '*');
-    out._backward = () => {
-      this.grad += b.data * out.grad;
-      b.grad += this.data * out.grad;
-    };
-    return out;
+    return new Value(this.data * b.data, '', [this, b], '*', Value.mulBackward);
+  }
+  private static mulBackward(this: Value): void {
+    const [a, b] = this.children;
+    a.grad += b.data * this.grad;
+    b.grad += a.data * this.grad;
   }
 
   div(other: Value | number): Value {
     const b = Value.from(other);
-    const out = new Value(this.data / b.data, '', [this, b], '/');
-    out._backward = () => {
-      this.grad += out.grad / b.data;
-      b.grad -= (out.data / b.data) * out.grad;
-    };
-    return out;
+    return new Value(this.data / b.data, '', [this, b], '/', Value.divBackward);
+  }
+  private static divBackward(this: Value): void {
+    const [a, b] = this.children;
+    a.grad += this.grad / b.data;
+    b.grad -= (this.data / b.data) * this.grad;
   }
 
   /** `this ** exponent`. A number exponent is a constant (micrograd's `**k` node); a Value one gets a gradient too. */
   pow(exponent: Value | number): Value {
     if (typeof exponent === 'number') {
-      const k = exponent;
-      const out = new Value(this.data ** k, '', [this], `**${k}`);
-      out._backward = () => {
-        if (k !== 0) this.grad += k * this.data ** (k - 1) * out.grad; // x**0 is constant, even at 0
-      };
-      return out;
+      return new Value(this.data ** exponent, '', [this], `**${exponent}`, Value.powConstantBackward);
     }
     const e = Value.from(exponent);
-    const out = new Value(this.data ** e.data, '', [this, e], '**');
-    out._backward = () => {
-      this.grad += e.data * this.data ** (e.data - 1) * out.grad;
-      // d(a^e)/de = a^e ln a, defined for a > 0 (and taken as 0 where a^e is 0, as PyTorch does).
-      e.grad += (out.data === 0 ? 0 : out.data * Math.log(this.data)) * out.grad;
-    };
-    return out;
+    return new Value(this.data ** e.data, '', [this, e], '**', Value.powBackward);
+  }
+  private static powConstantBackward(this: Value): void {
+    const a = this.children[0];
+    const k = Number(this.op.slice(2)); // exact: a number's string form reads back as the same number
+    if (k !== 0) a.grad += k * a.data ** (k - 1) * this.grad; // x**0 is constant, even at 0
+  }
+  private static powBackward(this: Value): void {
+    const [a, e] = this.children;
+    a.grad += e.data * a.data ** (e.data - 1) * this.grad;
+    // d(a^e)/de = a^e ln a, defined for a > 0 (and taken as 0 where a^e is 0, as PyTorch does).
+    e.grad += (this.data === 0 ? 0 : this.data * Math.log(a.data)) * this.grad;
   }
 
   neg(): Value {
-    const out = new Value(-this.data, '', [this], 'neg');
-    out._backward = () => {
-      this.grad -= out.grad;
-    };
-    return out;
+    return new Value(-this.data, '', [this], 'neg', Value.negBackward);
+  }
+  private static negBackward(this: Value): void {
+    this.children[0].grad -= this.grad;
   }
 
   // The reverse forms compute `other ∘ this`: the transformer turns `2 - x` into `x.rsub(2)`.
@@ -140,47 +149,42 @@ export class Value {
   }
 
   relu(): Value {
-    const out = new Value(this.data > 0 ? this.data : 0, '', [this], 'relu');
-    out._backward = () => {
-      if (out.data > 0) this.grad += out.grad;
-    };
-    return out;
+    return new Value(this.data > 0 ? this.data : 0, '', [this], 'relu', Value.reluBackward);
+  }
+  private static reluBackward(this: Value): void {
+    if (this.data > 0) this.children[0].grad += this.grad;
   }
 
   tanh(): Value {
-    const t = Math.tanh(this.data); // Math.tanh saturates to ±1 instead of overflowing
-    const out = new Value(t, '', [this], 'tanh');
-    out._backward = () => {
-      this.grad += (1 - t * t) * out.grad;
-    };
-    return out;
+    // Math.tanh saturates to ±1 instead of overflowing.
+    return new Value(Math.tanh(this.data), '', [this], 'tanh', Value.tanhBackward);
+  }
+  private static tanhBackward(this: Value): void {
+    this.children[0].grad += (1 - this.data * this.data) * this.grad;
   }
 
   sigmoid(): Value {
     // Each branch exponentiates a non-positive number, so neither overflows.
     const x = this.data;
     const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    const out = new Value(s, '', [this], 'sigmoid');
-    out._backward = () => {
-      this.grad += s * (1 - s) * out.grad;
-    };
-    return out;
+    return new Value(s, '', [this], 'sigmoid', Value.sigmoidBackward);
+  }
+  private static sigmoidBackward(this: Value): void {
+    this.children[0].grad += this.data * (1 - this.data) * this.grad;
   }
 
   exp(): Value {
-    const out = new Value(Math.exp(this.data), '', [this], 'exp');
-    out._backward = () => {
-      this.grad += out.data * out.grad;
-    };
-    return out;
+    return new Value(Math.exp(this.data), '', [this], 'exp', Value.expBackward);
+  }
+  private static expBackward(this: Value): void {
+    this.children[0].grad += this.data * this.grad;
   }
 
   log(): Value {
-    const out = new Value(Math.log(this.data), '', [this], 'log');
-    out._backward = () => {
-      this.grad += out.grad / this.data;
-    };
-    return out;
+    return new Value(Math.log(this.data), '', [this], 'log', Value.logBackward);
+  }
+  private static logBackward(this: Value): void {
+    this.children[0].grad += this.grad / this.children[0].data;
   }
 
   /**

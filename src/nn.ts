@@ -50,7 +50,9 @@ export class Neuron extends Module {
   forward(x: readonly (number | Value)[]): Value {
     checkInputLength('Neuron', this.w.length, x);
     // Bias first: the same order of additions as micrograd's sum(wi*xi, start=b), so results match it bit for bit.
-    const z = Value.sum([this.b, ...this.w.map((wi, i) => wi.mul(x[i]))]);
+    const terms: Value[] = [this.b];
+    for (let i = 0; i < this.w.length; i++) terms.push(this.w[i].mul(x[i]));
+    const z = Value.sum(terms);
     return activate(z, this.activation);
   }
 

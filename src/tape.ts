@@ -95,12 +95,14 @@ export class Tape {
   forward(): number {
     const { ops, first, operands, constants, data, leaves } = this;
     for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (op === Op.Leaf) {
+        data[i] = leaves[i]!.data;
+        continue;
+      }
       const a = data[operands[first[i]]];
-      const b = data[operands[first[i] + 1]];
-      switch (ops[i]) {
-        case Op.Leaf:
-          data[i] = leaves[i]!.data;
-          break;
+      const b = op <= Op.Pow ? data[operands[first[i] + 1]] : 0;
+      switch (op) {
         case Op.Add:
           data[i] = a + b;
           break;
