@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, each printing figures measured in this one process.
  * Run with --expose-gc (the npm script does) so memory figures start from a collected heap.
  */
+import * as os from 'os';
 import { chainBenchmark } from './chain';
 import { editorBenchmark } from './editor';
 import { moonsBenchmark } from './moons';
