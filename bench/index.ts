@@ -11,7 +11,7 @@ import { transformerBenchmark } from './transformer';
 
 async function main(): Promise<void> {
   console.log(
-    `gradscript benchmarks: Node ${process.version}, ${require('os').cpus().length} cores, ${require('os').cpus()[0].model}`,
+    `gradscript benchmarks: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0].model}`,
   );
   moonsBenchmark();
   chainBenchmark();
