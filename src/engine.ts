@@ -103,7 +103,13 @@ export class Value {
   /** `this ** exponent`. A number exponent is a constant (micrograd's `**k` node); a Value one gets a gradient too. */
   pow(exponent: Value | number): Value {
     if (typeof exponent === 'number') {
-      return new Value(this.data ** exponent, '', [this], `**${exponent}`, Value.powConstantBackward);
+      return new Value(
+        this.data ** exponent,
+        '',
+        [this],
+        `**${exponent}`,
+        Value.powConstantBackward,
+      );
     }
     const e = Value.from(exponent);
     return new Value(this.data ** e.data, '', [this, e], '**', Value.powBackward);

@@ -41,7 +41,9 @@ export function bceWithLogits(logits: readonly Prediction[], labels: readonly nu
 
 /**
  * Softmax cross-entropy, the mean over examples of log Σ e^z - z[class], computed in the log
- * domain (the largest logit subtracted first) as the LxMLS lab does.
+ * domain (the largest logit subtracted first) as the LxMLS lab does. The largest logit enters
+ * the graph as a constant: a Tape replays the one it recorded, which leaves the loss the same
+ * (any constant would do) as long as the logits do not drift hundreds of units away from it.
  */
 export function crossEntropy(
   logits: readonly (readonly Prediction[])[],

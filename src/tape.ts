@@ -51,10 +51,11 @@ export class Tape {
   private readonly grad: Float64Array;
   /** The leaves, by node index; interior nodes have none. */
   private readonly leaves: (Value | undefined)[];
+  private readonly index = new Map<Value, number>();
 
   private constructor(private readonly output: Value) {
     const order = output.topologicalOrder();
-    const index = new Map<Value, number>();
+    const index = this.index;
     order.forEach((v, i) => index.set(v, i));
     const n = order.length;
     this.ops = new Uint8Array(n);
@@ -84,6 +85,13 @@ export class Tape {
   /** Records the graph that `output` ends, as it is now. */
   static record(output: Value): Tape {
     return new Tape(output);
+  }
+
+  /** A recorded node's data as of the last forward(): the Value objects themselves keep what they had when recorded. */
+  read(node: Value): number {
+    const i = this.index.get(node);
+    if (i === undefined) throw new Error('that Value is not part of this tape');
+    return this.data[i];
   }
 
   /** How many nodes the tape holds. */

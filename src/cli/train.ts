@@ -43,6 +43,7 @@ interface TrainFlags {
   epochs?: number;
   batchSize?: number;
   seed: number;
+  engine: 'auto' | 'tape' | 'eager';
   out: string;
 }
 
@@ -86,6 +87,14 @@ export function trainCommand(): Command {
     .option('--epochs <n>', 'passes over the data, instead of --steps', whole)
     .option('--batch-size <n>', 'examples per step (default: all)', whole)
     .option('--seed <n>', 'seed for the data, the weights and the batches', whole, 1337)
+    .addOption(
+      new Option(
+        '--engine <name>',
+        'tape: record the graph once and replay it (full batch); eager: rebuild it each step',
+      )
+        .choices(['auto', 'tape', 'eager'])
+        .default('auto'),
+    )
     .option('--out <dir>', 'output folder', 'out')
     .action(async (flags: TrainFlags) => runTraining(flags));
 }
@@ -128,6 +137,7 @@ async function runTraining(flags: TrainFlags): Promise<void> {
     batchSize,
     l2: flags.l2,
     seed: flags.seed,
+    engine: flags.engine,
     onStep: progress.update,
   });
   progress.stop();

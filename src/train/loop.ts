@@ -5,6 +5,7 @@ import { batches, shuffle } from '../data/split';
 import { bceWithLogits, crossEntropy, hinge, l2, mse } from '../losses';
 import { checkChoice, type MLP } from '../nn';
 import type { Optimizer } from '../optim';
+import { Tape } from '../tape';
 
 export const LOSSES = ['hinge', 'bce', 'crossentropy', 'mse'] as const;
 export type LossName = (typeof LOSSES)[number];
@@ -29,6 +30,11 @@ export interface TrainOptions {
   l2?: number;
   /** Seeds the order of the mini-batches. */
   seed?: number;
+  /**
+   * `tape` records the graph once and replays it (full-batch only: one fixed shape), `eager`
+   * builds it every step; `auto` (the default) takes the tape whenever it can.
+   */
+  engine?: 'auto' | 'tape' | 'eager';
   onStep?: (info: StepInfo) => void;
 }
 
@@ -39,6 +45,17 @@ export function train(options: TrainOptions): StepInfo[] {
   if (!Number.isInteger(steps) || steps < 1)
     throw new RangeError(`steps must be a positive whole number, got ${steps}`);
   const size = options.batchSize ?? data.x.length;
+  const engine = checkChoice('engine', options.engine ?? 'auto', [
+    'auto',
+    'tape',
+    'eager',
+  ] as const);
+  if (engine === 'tape' && size < data.x.length) {
+    throw new Error(
+      "the tape replays one fixed graph, so it needs full-batch training: drop the batch size, or use engine 'eager'",
+    );
+  }
+  if (engine !== 'eager' && size >= data.x.length) return trainOnTape(options, loss, steps);
   let epoch = 0;
   let queue: Dataset[] = [];
   const history: StepInfo[] = [];
@@ -57,6 +74,27 @@ export function train(options: TrainOptions): StepInfo[] {
     total.backward();
     optimizer.step();
     const info: StepInfo = { step, loss: total.data, accuracy: accuracyOf(loss, outputs, batch) };
+    history.push(info);
+    options.onStep?.(info);
+  }
+  return history;
+}
+
+/** Full-batch training on a Tape: the loss's graph recorded once, replayed every step. */
+function trainOnTape(options: TrainOptions, loss: LossName, steps: number): StepInfo[] {
+  const { model, data, optimizer } = options;
+  const outputs = data.x.map((x) => model.forward(x));
+  let total = lossOf(loss, outputs, data.y);
+  if (options.l2) total = total.add(l2(model.parameters()).mul(options.l2));
+  const tape = Tape.record(total);
+  const history: StepInfo[] = [];
+  for (let step = 0; step < steps; step++) {
+    const value = tape.forward();
+    optimizer.zeroGrad();
+    tape.backward();
+    optimizer.step();
+    const scores = outputs.map((o) => o.map((v) => tape.read(v)));
+    const info: StepInfo = { step, loss: value, accuracy: accuracyOfScores(loss, scores, data) };
     history.push(info);
     options.onStep?.(info);
   }
@@ -106,15 +144,21 @@ function accuracyOf(
   outputs: readonly Value[][],
   data: Dataset,
 ): number | undefined {
+  return accuracyOfScores(
+    loss,
+    outputs.map((o) => o.map((v) => v.data)),
+    data,
+  );
+}
+
+function accuracyOfScores(
+  loss: LossName,
+  scores: readonly number[][],
+  data: Dataset,
+): number | undefined {
   if (data.classes === undefined) return undefined;
-  const right = outputs.filter(
-    (o, i) =>
-      predictedClass(
-        loss,
-        o.map((v) => v.data),
-      ) === data.y[i],
-  ).length;
-  return right / outputs.length;
+  const right = scores.filter((s, i) => predictedClass(loss, s) === data.y[i]).length;
+  return right / scores.length;
 }
 
 function checkOutputs(model: MLP, data: Dataset, loss: LossName): void {

@@ -1,0 +1,88 @@
+import { MLP, SGD, moons, spiral, train, type LossName } from '../src';
+
+describe('train', () => {
+  test.each(['hinge', 'bce', 'crossentropy', 'mse'] as LossName[])(
+    'with %s, the tape and the eager engine give the same history, step for step',
+    (loss) => {
+      const data = loss === 'crossentropy' ? spiral(30, { seed: 2 }) : moons(30, { seed: 2 });
+      const outputs = loss === 'crossentropy' ? 3 : 1;
+      const run = (engine: 'tape' | 'eager') => {
+        const model = new MLP(2, [6, outputs], { seed: 3, activation: 'tanh' });
+        const history = train({
+          model,
+          data,
+          loss,
+          optimizer: new SGD(model.parameters(), { lr: 0.3 }),
+          steps: 15,
+          l2: 1e-3,
+          engine,
+        });
+        return { history, weights: model.parameters().map((p) => p.data) };
+      };
+      const [tape, eager] = [run('tape'), run('eager')];
+      if (loss !== 'crossentropy') return expect(tape).toEqual(eager);
+      // crossEntropy subtracts the largest logit, a constant the tape keeps from its recording:
+      // the same loss mathematically, rounded a little differently.
+      tape.weights.forEach((w, i) => expect(w).toBeCloseTo(eager.weights[i], 12));
+      tape.history.forEach((h, i) => expect(h.loss).toBeCloseTo(eager.history[i].loss, 12));
+    },
+  );
+
+  test('mini-batches cycle through shuffled data; the tape refuses them', () => {
+    const data = moons(40, { seed: 1 });
+    const model = new MLP(2, [4, 1], { seed: 1 });
+    const seen: number[] = [];
+    train({
+      model,
+      data,
+      loss: 'hinge',
+      optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+      steps: 5,
+      batchSize: 16,
+      onStep: (s) => seen.push(s.step),
+    });
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(() =>
+      train({
+        model,
+        data,
+        loss: 'hinge',
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        batchSize: 16,
+        engine: 'tape',
+      }),
+    ).toThrow(/needs full-batch training/);
+  });
+
+  test.each([
+    [
+      { loss: 'crossentropy' as const },
+      'the crossentropy loss needs a model with 2 outputs, this one has 1',
+    ],
+    [{ steps: 0 }, 'steps must be a positive whole number, got 0'],
+    [{ loss: 'l1' as never }, "unknown loss 'l1': expected one of hinge, bce, crossentropy, mse"],
+  ])('bad settings: %#', (override, message) => {
+    const model = new MLP(2, [4, 1], { seed: 1 });
+    expect(() =>
+      train({
+        model,
+        data: moons(10),
+        loss: 'hinge',
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        ...override,
+      }),
+    ).toThrow(message);
+  });
+
+  test('a model whose input size differs from the data is an error saying both', () => {
+    const model = new MLP(3, [1], { seed: 1 });
+    expect(() =>
+      train({
+        model,
+        data: moons(10),
+        loss: 'hinge',
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+      }),
+    ).toThrow('the model takes 3 inputs, but the data has rows of 2');
+  });
+});
