@@ -1,5 +1,6 @@
 export { Value } from './engine';
 export { Tape } from './tape';
+export { detectAnomaly, AnomalyError } from './anomaly';
 export { Random, PythonRandom } from './random';
 export { Module, Neuron, Layer, MLP, ACTIVATIONS, INITS } from './nn';
 export type { Activation, Init, NeuronOptions, LayerOptions, MLPOptions } from './nn';

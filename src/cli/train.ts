@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import * as fs from 'fs';
 import * as path from 'path';
+import { detectAnomaly } from '../anomaly';
 import { loadCsv } from '../data/csv';
 import type { Dataset } from '../data/datasets';
 import { DATASETS, dataset, type DatasetName } from '../data/index';
@@ -44,6 +45,7 @@ interface TrainFlags {
   batchSize?: number;
   seed: number;
   engine: 'auto' | 'tape' | 'eager';
+  detectAnomaly?: boolean;
   out: string;
 }
 
@@ -95,6 +97,10 @@ export function trainCommand(): Command {
         .choices(['auto', 'tape', 'eager'])
         .default('auto'),
     )
+    .option(
+      '--detect-anomaly',
+      'stop at the first operation or gradient that is NaN or infinite, and name it (eager engine)',
+    )
     .option('--out <dir>', 'output folder', 'out')
     .action(async (flags: TrainFlags) => runTraining(flags));
 }
@@ -128,18 +134,20 @@ async function runTraining(flags: TrainFlags): Promise<void> {
 
   const progress = reporter(steps);
   const started = Date.now();
-  const history = train({
-    model,
-    data,
-    loss,
-    optimizer,
-    steps,
-    batchSize,
-    l2: flags.l2,
-    seed: flags.seed,
-    engine: flags.engine,
-    onStep: progress.update,
-  });
+  const run = () =>
+    train({
+      model,
+      data,
+      loss,
+      optimizer,
+      steps,
+      batchSize,
+      l2: flags.l2,
+      seed: flags.seed,
+      engine: flags.detectAnomaly ? 'eager' : flags.engine,
+      onStep: progress.update,
+    });
+  const history = flags.detectAnomaly ? detectAnomaly(run) : run();
   progress.stop();
   const seconds = (Date.now() - started) / 1000;
 
@@ -175,6 +183,12 @@ async function runTraining(flags: TrainFlags): Promise<void> {
   );
   console.log(`wrote ${written.join(', ')}`);
   console.log(`loss ${final.loss.toFixed(4)}`);
+  if (!Number.isFinite(final.loss)) {
+    console.error(
+      `gradscript: the loss became ${final.loss}: training diverged; try a smaller --lr, or --detect-anomaly to see where`,
+    );
+    process.exitCode = 1;
+  }
   const trainAccuracy = accuracy(model, data, loss);
   if (trainAccuracy !== undefined) console.log(`accuracy ${(100 * trainAccuracy).toFixed(1)}%`);
 }
