@@ -106,6 +106,12 @@ export function trainCommand(): Command {
 }
 
 async function runTraining(flags: TrainFlags): Promise<void> {
+  // Make the output folder first: a folder that cannot be written should fail before training, not after.
+  try {
+    fs.mkdirSync(flags.out, { recursive: true });
+  } catch (error) {
+    throw new Error(`cannot write to ${flags.out}: ${(error as Error).message}`);
+  }
   const data: Dataset = flags.csv
     ? loadCsv(flags.csv, { target: flags.target })
     : dataset(flags.dataset, flags.samples, { noise: flags.noise, seed: flags.seed });
@@ -151,7 +157,6 @@ async function runTraining(flags: TrainFlags): Promise<void> {
   progress.stop();
   const seconds = (Date.now() - started) / 1000;
 
-  fs.mkdirSync(flags.out, { recursive: true });
   const written = [path.join(flags.out, 'loss.svg')];
   fs.writeFileSync(written[0], await renderChart(lossChart(history)));
   if (data.x[0].length === 2 && classes !== undefined) {
