@@ -1,23 +1,23 @@
 /**
- * `npm run bench`: every benchmark, each printing figures measured in this one process.
- * Run with --expose-gc (the npm script does) so memory figures start from a collected heap.
+ * `npm run bench`: every benchmark, each in a Node process of its own (so that one's heap, the
+ * TypeScript compiler's say, does not slow another's garbage collection); the figures and
+ * ratios each prints are measured within its own process.
  */
+import { spawnSync } from 'child_process';
 import * as os from 'os';
-import { chainBenchmark } from './chain';
-import { editorBenchmark } from './editor';
-import { moonsBenchmark } from './moons';
-import { renderBenchmark } from './render';
-import { transformerBenchmark } from './transformer';
+import * as path from 'path';
 
-async function main(): Promise<void> {
-  console.log(
-    `gradscript benchmarks: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0].model}`,
-  );
-  moonsBenchmark();
-  chainBenchmark();
-  await renderBenchmark();
-  transformerBenchmark();
-  editorBenchmark();
+const BENCHMARKS = ['moons', 'chain', 'render', 'transformer', 'editor'];
+
+console.log(
+  `gradscript benchmarks: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0].model}`,
+);
+for (const name of BENCHMARKS) {
+  const result = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, `${name}.js`)], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    console.error(`the ${name} benchmark failed`);
+    process.exitCode = 1;
+  }
 }
-
-void main();

@@ -7,9 +7,8 @@
 import * as fc from 'fast-check';
 import * as path from 'path';
 import * as ts from 'typescript';
-import * as gradscript from '../src';
-import * as runtime from '../src/runtime';
 import { rewriteProgram } from '../transformer/program';
+import { compilerOptions, runModule } from './compile';
 
 const SEED = 20261124;
 const PROGRAMS = 300;
@@ -226,15 +225,7 @@ export function results(): number[] {
 
 /** Compiles virtual files (inside this package, so `gradscript` resolves) in one program. */
 function compile(files: Map<string, string>) {
-  const options: ts.CompilerOptions = {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.Node16,
-    moduleResolution: ts.ModuleResolutionKind.Node16,
-    skipLibCheck: true,
-    types: [],
-    noEmit: true,
-  };
+  const options = compilerOptions;
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (name, ...rest) =>
@@ -247,17 +238,7 @@ function compile(files: Map<string, string>) {
 }
 
 function run(source: string): number[] {
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  });
-  const modules: Record<string, unknown> = { gradscript, 'gradscript/runtime': runtime };
-  const module = { exports: {} as { results(): number[] } };
-  new Function('require', 'module', 'exports', outputText)(
-    (id: string) => modules[id],
-    module,
-    module.exports,
-  );
-  return module.exports.results();
+  return runModule<{ results(): number[] }>(source).results();
 }
 
 const virtual = (name: string) => path.join(__dirname, 'fuzz', `${name}.ts`);

@@ -2,40 +2,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { rewriteProgram, type RewrittenProgram } from '../transformer/program';
-import * as runtime from '../src/runtime';
-import * as gradscript from '../src';
+import { compilerOptions, runModule } from './compile';
 import { decode } from '@jridgewell/sourcemap-codec';
 
 const fixtures = path.join(__dirname, 'fixtures', 'transform');
-const options: ts.CompilerOptions = {
-  strict: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.Node16,
-  moduleResolution: ts.ModuleResolutionKind.Node16,
-  skipLibCheck: true,
-  types: [],
-  noEmit: true,
-};
+const options = compilerOptions;
 
 function rewrite(file: string): RewrittenProgram {
   const host = ts.createCompilerHost(options);
   return rewriteProgram(ts, ts.createProgram([file], options, host), host);
 }
 
-/** Runs CommonJS text with `gradscript` and its runtime bound to the sources under test. */
-function load(source: string): Record<string, () => unknown> {
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  });
-  const modules: Record<string, unknown> = { gradscript, 'gradscript/runtime': runtime };
-  const module = { exports: {} as Record<string, () => unknown> };
-  new Function('require', 'module', 'exports', outputText)(
-    (id: string) => modules[id],
-    module,
-    module.exports,
-  );
-  return module.exports;
-}
+const load = runModule<Record<string, () => unknown>>;
 
 const formatHost: ts.FormatDiagnosticsHost = {
   getCanonicalFileName: (f) => f,
