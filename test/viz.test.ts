@@ -186,3 +186,13 @@ describe('renderSvg', () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+test('expands the neurons asked for, and gives each collapsed neuron an id', () => {
+  const model = new MLP(2, [2, 1], { seed: 2 });
+  const [out] = model.forward([0.5, -1]);
+  const dot = drawDot(out, { collapse: model, expand: [model.layers[0].neurons[1]] });
+  expect(dot).toContain('id="neuron-0"');
+  expect(dot).not.toContain('id="neuron-1"');
+  expect(dot).toContain('id="neuron-2"');
+  expect(dot.match(/label="\*"/g)).toHaveLength(2); // the expanded neuron's two products
+});

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `gradscript` command: each subcommand lives in a file of its own beside this one. */
 import { Command } from 'commander';
+import { playgroundCommand } from './playground';
 import { runCommand } from './run';
 import { trainCommand } from './train';
 
@@ -8,7 +9,8 @@ const program = new Command()
   .name('gradscript')
   .description('A scalar autograd engine for TypeScript, written with natural arithmetic')
   .addCommand(runCommand())
-  .addCommand(trainCommand());
+  .addCommand(trainCommand())
+  .addCommand(playgroundCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`gradscript: ${error instanceof Error ? error.message : String(error)}`);

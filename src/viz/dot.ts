@@ -15,6 +15,8 @@ export interface DotOptions {
   parameters?: Iterable<Value> | Module;
   /** Draws each of this model's neurons as one node, its weights and sum folded inside. */
   collapse?: Module;
+  /** Neurons to draw in full, weights and all, while the rest stay collapsed. */
+  expand?: Iterable<Neuron>;
   /** Draws only the values within this many operations of the root. */
   depth?: number;
 }
@@ -27,6 +29,8 @@ interface Box {
   op?: string;
   role: 'parameter' | 'input' | 'result' | 'neuron';
   inputs: Box[];
+  /** For a collapsed neuron, its place in the model's neurons (layer by layer): the SVG id `neuron-N`. */
+  neuron?: number;
 }
 
 const FILL = { parameter: '#cfe8ff', input: '#eeeeee', result: 'white', neuron: '#fff2cc' };
@@ -41,7 +45,8 @@ export function drawDot(root: Value, options: DotOptions = {}): string {
   const styled = options.parameters !== undefined || options.collapse !== undefined;
   for (const box of boxes) {
     const fill = styled ? `, style=filled, fillcolor="${FILL[box.role]}"` : '';
-    lines.push(`  ${box.id} [label="{ ${box.label} }"${fill}];`);
+    const id = box.neuron === undefined ? '' : `, id="neuron-${box.neuron}"`;
+    lines.push(`  ${box.id} [label="{ ${box.label} }"${fill}${id}];`);
     if (box.op !== undefined) {
       lines.push(`  ${box.id}_op [label="${escapeText(box.op)}", shape=ellipse];`);
       lines.push(`  ${box.id}_op -> ${box.id};`);
@@ -69,7 +74,7 @@ function layout(root: Value, options: DotOptions): Box[] {
   const order = root.topologicalOrder();
   const kept = options.depth === undefined ? undefined : withinDepth(root, options.depth);
   const neuronOf = options.collapse
-    ? neuronsIn(order, options.collapse)
+    ? neuronsIn(order, options.collapse, new Set(options.expand))
     : new Map<Value, NeuronGroup>();
 
   const boxes: Box[] = [];
@@ -85,7 +90,10 @@ function layout(root: Value, options: DotOptions): Box[] {
       // A neuron's box stands where its output would, fed by the neuron's inputs.
       if (value !== group.output) continue;
       const label = `${escapeRecord(group.neuron.toString())} | data ${format(value.data)} | grad ${format(value.grad)}`;
-      add({ id: `n${boxes.length}`, label, role: 'neuron', inputs: [] }, group);
+      add(
+        { id: `n${boxes.length}`, label, role: 'neuron', inputs: [], neuron: group.index },
+        group,
+      );
       boxOf.set(value, boxOf.get(group)!);
       continue;
     }
@@ -128,6 +136,7 @@ function withinDepth(root: Value, depth: number): Set<Value> {
 
 interface NeuronGroup {
   neuron: Neuron;
+  index: number;
   output: Value;
   /** The values the neuron read: its products' operands other than its weights. */
   inputs: Value[];
@@ -137,9 +146,17 @@ interface NeuronGroup {
  * Finds each neuron's part of the graph: the `sum` whose first term is the neuron's bias (as
  * Neuron.forward builds it), the products of its weights, and the activation applied to the sum.
  */
-function neuronsIn(order: readonly Value[], model: Module): Map<Value, NeuronGroup> {
+function neuronsIn(
+  order: readonly Value[],
+  model: Module,
+  expanded: ReadonlySet<Neuron>,
+): Map<Value, NeuronGroup> {
   const neuronByBias = new Map<Value, Neuron>();
-  collectNeurons(model).forEach((n) => neuronByBias.set(n.b, n));
+  const indexOf = new Map<Neuron, number>();
+  collectNeurons(model).forEach((n, i) => {
+    indexOf.set(n, i);
+    if (!expanded.has(n)) neuronByBias.set(n.b, n);
+  });
   const parents = new Map<Value, Value[]>();
   for (const v of order) for (const c of v.children) parents.set(c, [...(parents.get(c) ?? []), v]);
 
@@ -154,14 +171,15 @@ function neuronsIn(order: readonly Value[], model: Module): Map<Value, NeuronGro
       ?.find((p) => p.op === neuron.activation && p.children.length === 1);
     const output = neuron.activation === 'linear' || !activation ? sum : activation;
     const inputs = products.flatMap((p) => p.children.filter((c) => !weights.has(c)));
-    const group: NeuronGroup = { neuron, output, inputs };
+    const group: NeuronGroup = { neuron, index: indexOf.get(neuron)!, output, inputs };
     for (const member of [sum, output, neuron.b, ...products, ...weights])
       groups.set(member, group);
   }
   return groups;
 }
 
-function collectNeurons(model: Module): Neuron[] {
+/** The model's neurons, layer by layer: what a neuron's index counts. */
+export function collectNeurons(model: Module): Neuron[] {
   if (model instanceof Neuron) return [model];
   if (model instanceof Layer) return model.neurons;
   if (model instanceof MLP) return model.layers.flatMap((layer) => layer.neurons);

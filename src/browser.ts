@@ -1,0 +1,25 @@
+/**
+ * Everything of the public API that runs in a browser as well as in Node (no file system, no
+ * child processes): the engine, modules, losses, optimizers, data, training and DOT drawing.
+ * `gradscript` (index.ts) adds the Node-only parts; `gradscript/browser` is this.
+ */
+export { Value } from './engine';
+export { Tape } from './tape';
+export { detectAnomaly, AnomalyError } from './anomaly';
+export { Random, PythonRandom } from './random';
+export { Module, Neuron, Layer, MLP, ACTIVATIONS, INITS } from './nn';
+export type { Activation, Init, NeuronOptions, LayerOptions, MLPOptions } from './nn';
+export { mse, hinge, bceWithLogits, crossEntropy, l2 } from './losses';
+export { Optimizer, SGD, Adam } from './optim';
+export type { LearningRate, SGDOptions, AdamOptions } from './optim';
+export { moons, circles, xor, gate, disk, spiral, yinyang, regression } from './data/datasets';
+export type { Dataset, GeneratorOptions } from './data/datasets';
+export { DATASETS, dataset } from './data/index';
+export type { DatasetName } from './data/index';
+export { split, shuffle, batches } from './data/split';
+export { train, lossOf, predictedClass, accuracy, LOSSES } from './train/loop';
+export type { LossName, StepInfo, TrainOptions } from './train/loop';
+export { gradcheck } from './train/gradcheck';
+export type { GradcheckResult } from './train/gradcheck';
+export { drawDot, collectNeurons } from './viz/dot';
+export type { DotOptions } from './viz/dot';

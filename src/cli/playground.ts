@@ -1,0 +1,65 @@
+/** `gradscript playground`: serves the playground's production build on localhost. */
+import { Command } from 'commander';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+};
+
+export function playgroundCommand(): Command {
+  return new Command('playground')
+    .description('open the browser playground: train, watch and trace, served on localhost')
+    .option('--port <n>', 'the port to serve on (0: any free one)', (text) => Number(text), 5173)
+    .action(async (flags: { port: number }) => {
+      await serve(flags.port);
+    });
+}
+
+/** The folder of the built playground, beside this file's package. */
+export function playgroundRoot(): string {
+  return path.join(__dirname, '..', '..', 'playground');
+}
+
+export function serve(port: number): Promise<http.Server> {
+  const root = playgroundRoot();
+  if (!fs.existsSync(path.join(root, 'index.html'))) {
+    throw new Error(
+      `the playground is not built (no ${path.join(root, 'index.html')}): run npm run build`,
+    );
+  }
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const file = path.join(
+      root,
+      path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, ''),
+    );
+    const target = file.endsWith(path.sep) || file === root ? path.join(file, 'index.html') : file;
+    if (!target.startsWith(root) || !fs.existsSync(target) || !fs.statSync(target).isFile()) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
+    });
+    fs.createReadStream(target).pipe(response);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // The usual port is taken: any free one will do.
+      if (error.code === 'EADDRINUSE' && port !== 0) server.listen(0, '127.0.0.1');
+      else reject(error);
+    });
+    server.on('listening', () => {
+      const address = server.address() as { port: number };
+      console.log(`gradscript playground: http://localhost:${address.port}/`);
+      resolve(server);
+    });
+    server.listen(port, '127.0.0.1');
+  });
+}
