@@ -29,10 +29,12 @@ test('nn2: the lecture’s numbers, and its training loop’s final loss to the 
   expect(out).toContain('Final Loss:  0.0073864224020347095');
 }, 60_000);
 
-test('moons: micrograd’s demo reaches about 0.01 and 100%', () => {
-  const final = /final loss (\d+\.\d+), accuracy (\d+\.\d)%/.exec(example('moons'))!;
+test('moons: micrograd’s demo reaches about 0.01 and 100%, on a tape or eagerly alike', () => {
+  const taped = example('moons');
+  const final = /final loss (\d+\.\d+), accuracy (\d+\.\d)%/.exec(taped)!;
   expect(Number(final[1])).toBeLessThan(0.02);
   expect(final[2]).toBe('100.0');
+  expect(example('moons', '--eager')).toBe(taped);
 }, 120_000);
 
 test('pychain: XOR with tanh and ReLU, the disk, and a learning-rate study', () => {
