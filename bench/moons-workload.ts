@@ -3,7 +3,7 @@
  * plus 1e-4·Σp², 100 full-batch SGD steps at learning rate 1 - 0.9·k/100. Four implementations
  * start from the same weights and must end at the same loss.
  */
-import { MLP, Random, Tape, Value, hinge, l2, moons } from '../src';
+import { MLP, Tape, Value, hinge, l2, moons } from '../src';
 import { PortValue } from './micrograd-port';
 
 export const STEPS = 100;
@@ -152,10 +152,4 @@ export function port(weights: Float64Array, steps = STEPS): number {
     loss = total.data;
   }
   return loss;
-}
-
-/** A second, independent random draw, to make sure nothing here depends on one weight vector. */
-export function otherWeights(): Float64Array {
-  const random = new Random(99);
-  return initialWeights().map(() => random.uniform(-1, 1));
 }

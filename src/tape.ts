@@ -94,11 +94,6 @@ export class Tape {
     return this.data[i];
   }
 
-  /** How many nodes the tape holds. */
-  get size(): number {
-    return this.ops.length;
-  }
-
   /** Recomputes every node from the leaves' current data; returns the output's new data. */
   forward(): number {
     const { ops, first, operands, constants, data, leaves } = this;

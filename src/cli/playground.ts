@@ -21,13 +21,9 @@ export function playgroundCommand(): Command {
     });
 }
 
-/** The folder of the built playground, beside this file's package. */
-export function playgroundRoot(): string {
-  return path.join(__dirname, '..', '..', 'playground');
-}
-
 export function serve(port: number): Promise<http.Server> {
-  const root = playgroundRoot();
+  // The Vite build, in dist/playground beside dist/src.
+  const root = path.join(__dirname, '..', '..', 'playground');
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     throw new Error(
       `the playground is not built (no ${path.join(root, 'index.html')}): run npm run build`,
