@@ -1,16 +1,21 @@
 /**
  * MiniFlow (shared/seeds/001): Linear -> Sigmoid -> Linear with mean squared error, trained by
- * mini-batch SGD, the loss printed per epoch. MiniFlow used the Boston housing data (506 rows,
- * 13 features, normalized); this uses gradscript's synthetic regression set of the same shape
- * (see `regression` in src/data/datasets.ts), standardized the same way. MiniFlow's settings:
- * 10 hidden units, batches of 11, 10 epochs; the loss should fall epoch after epoch.
+ * mini-batch SGD with MiniFlow's settings: 10 hidden units, weights drawn from N(0, 1) and biases
+ * at 0, 100 epochs of 506 // 11 = 46 steps, each on 11 rows sampled with replacement (as its
+ * `resample` does), learning rate 0.01; the loss averaged per epoch.
  *
- *   npx gradscript run examples/miniflow.ts      (GRADSCRIPT_QUICK=1 for 2 epochs on 110 rows)
+ * MiniFlow used the Boston housing data (506 rows, 13 features), which it standardized; this uses
+ * gradscript's synthetic regression set of the same shape (see `regression` in
+ * src/data/datasets.ts), standardized the same way. MiniFlow only plots its loss; expected here:
+ * the loss trends down, from 7.3 in the first epoch to about 0.4 in the last (the targets'
+ * variance is 6.5).
+ *
+ *   npx gradscript run examples/miniflow.ts      (GRADSCRIPT_QUICK=1 for 3 epochs)
  */
-import { MLP, SGD, Value, batches, regression, shuffle } from '../src';
+import { MLP, Random, SGD, Value, regression } from '../src';
 
 const quick = process.env.GRADSCRIPT_QUICK === '1';
-const data = regression(quick ? 110 : 506, { seed: 1 });
+const data = regression(506, { seed: 1 });
 const features = data.x[0].length;
 // Standardize each feature, as MiniFlow does: (X - mean) / std.
 const mean = Array.from(
@@ -22,19 +27,27 @@ const std = mean.map((m, j) =>
 );
 const x = data.x.map((row) => row.map((v, j) => (v - mean[j]) / std[j]));
 
-const model = new MLP(features, [10, 1], { activation: 'sigmoid', seed: 1 });
+const random = new Random(1);
+const model = new MLP(features, [10, 1], { activation: 'sigmoid', random });
+for (const layer of model.layers) {
+  for (const neuron of layer.neurons) for (const w of neuron.w) w.data = random.normal();
+}
 const sgd = new SGD(model.parameters(), { lr: 0.01 });
-const epochs = quick ? 2 : 10;
+const epochs = quick ? 3 : 100;
+const batchSize = 11;
+const stepsPerEpoch = Math.floor(x.length / batchSize);
 for (let epoch = 1; epoch <= epochs; epoch++) {
   let total = 0;
-  const parts = batches(shuffle({ x, y: data.y }, epoch), 11);
-  for (const batch of parts) {
-    const errors = batch.x.map((row, i) => (model.forward(row)[0] - batch.y[i]) ** 2);
-    const loss = Value.sum(errors) / errors.length;
+  for (let step = 0; step < stepsPerEpoch; step++) {
+    const rows = Array.from({ length: batchSize }, () => random.int(x.length));
+    const errors = rows.map((i) => (model.forward(x[i])[0] - data.y[i]) ** 2);
+    const loss = Value.sum(errors) / batchSize;
     sgd.zeroGrad();
     loss.backward();
     sgd.step();
     total += loss.data;
   }
-  console.log(`Epoch: ${epoch}, Loss: ${(total / parts.length).toFixed(3)}`);
+  if (epoch <= 3 || epoch % 10 === 0) {
+    console.log(`Epoch: ${epoch}, Loss: ${(total / stepsPerEpoch).toFixed(3)}`);
+  }
 }

@@ -9,6 +9,12 @@ type Prediction = Value | number;
 /** Mean squared error: mean of (prediction - target)². */
 export function mse(predictions: readonly Prediction[], targets: readonly number[]): Value {
   checkPairs('mse', predictions, targets);
+  const bad = targets.findIndex((t) => typeof t !== 'number' || !Number.isFinite(t));
+  if (bad >= 0) {
+    throw new TypeError(
+      `mse: target ${String(targets[bad])} at index ${bad} is not a finite number`,
+    );
+  }
   const terms = predictions.map((p, i) => Value.from(p).sub(targets[i]).pow(2));
   return Value.sum(terms).div(terms.length);
 }

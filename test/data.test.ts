@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import {
   MLP,
   batches,
@@ -5,11 +8,13 @@ import {
   dataset,
   disk,
   gate,
+  loadModel,
   modelFromJson,
   modelToJson,
   moons,
   parseCsv,
   regression,
+  saveModel,
   shuffle,
   spiral,
   split,
@@ -159,6 +164,21 @@ describe('model JSON', () => {
     expect(copy.forward([0.1, -0.2, 0.3]).map((v) => v.data)).toEqual(
       model.forward([0.1, -0.2, 0.3]).map((v) => v.data),
     );
+  });
+
+  test('saveModel and loadModel round-trip through a file; a bad file is named in the error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-model-'));
+    const file = path.join(dir, 'model.json');
+    const model = new MLP(2, [3, 1], { seed: 5 });
+    saveModel(model, file);
+    expect(loadModel(file).forward([0.5, -1])[0].data).toBe(model.forward([0.5, -1])[0].data);
+    fs.writeFileSync(file, JSON.stringify({ ...modelToJson(model), nin: 3 }));
+    expect(() => loadModel(file)).toThrow(
+      `${file}: the model MLP(3, [3, 1]) has 16 parameters, but the file has 13 weights`,
+    );
+    fs.writeFileSync(file, '{ not json');
+    expect(() => loadModel(file)).toThrow(`cannot read a model from ${file}`);
+    fs.rmSync(dir, { recursive: true });
   });
 
   test.each([

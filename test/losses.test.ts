@@ -69,6 +69,7 @@ describe('bad input names the problem', () => {
     [() => crossEntropy([[1, 2]], [2]), 'crossEntropy: class 2 of example 0 is outside 0..1'],
     [() => crossEntropy([[1, 2]], [0, 1]), 'crossEntropy: 1 predictions but 2 labels'],
     [() => mse([], []), 'mse: no predictions'],
+    [() => mse([1, 2], [0, NaN]), 'mse: target NaN at index 1 is not a finite number'],
   ])('%#', (call, message) => {
     expect(call).toThrow(message);
   });

@@ -69,6 +69,16 @@ test('trains on a CSV file, with Adam and mini-batches', () => {
   expect(stdout).toMatch(/^accuracy \d+\.\d%$/m);
 }, 60_000);
 
+test('regression by default: squared error at a rate that does not diverge, no accuracy', () => {
+  const { status, stdout, stderr } = train('--dataset', 'regression', '--samples', '50');
+  expect(stderr).toBe('');
+  expect(status).toBe(0);
+  const loss = Number(/^loss (\S+)$/m.exec(stdout)![1]);
+  expect(loss).toBeLessThan(2);
+  expect(stdout).not.toMatch(/accuracy/);
+  expect(fs.existsSync(path.join(out, 'boundary.svg'))).toBe(false);
+}, 60_000);
+
 test.each([
   [
     ['--loss', 'l1'],
@@ -89,6 +99,13 @@ test.each([
     'gradscript: learning rate must be a positive finite number, got -1',
   ],
   [['--csv', 'no-such.csv'], 'gradscript: cannot read no-such.csv'],
+  [['--batch-size', '0', '--epochs', '2'], "expected a whole number of at least 1, got '0'"],
+  [['--target', 'price'], 'gradscript: --target names a column of the --csv file'],
+  [['--l2', '-1', '--steps', '2'], 'gradscript: l2 must be a finite number of at least 0, got -1'],
+  [
+    ['--dataset', 'spiral', '--loss', 'hinge'],
+    'gradscript: the hinge loss is for two classes, but the data has 3: use crossentropy',
+  ],
 ])('a bad option is one clear line and a non-zero exit: %j', (args, message) => {
   const { status, stderr } = train(...args);
   expect(status).not.toBe(0);

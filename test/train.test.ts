@@ -1,4 +1,14 @@
-import { MLP, SGD, moons, spiral, train, type LossName } from '../src';
+import {
+  MLP,
+  SGD,
+  Value,
+  crossEntropy,
+  gradcheck,
+  moons,
+  spiral,
+  train,
+  type LossName,
+} from '../src';
 
 describe('train', () => {
   test.each(['hinge', 'bce', 'crossentropy', 'mse'] as LossName[])(
@@ -60,6 +70,11 @@ describe('train', () => {
       'the crossentropy loss needs a model with 2 outputs, this one has 1',
     ],
     [{ steps: 0 }, 'steps must be a positive whole number, got 0'],
+    [{ l2: NaN }, 'l2 must be a finite number of at least 0, got NaN'],
+    [
+      { data: spiral(9, { seed: 1 }) },
+      'the hinge loss is for two classes, but the data has 3: use crossentropy',
+    ],
     [{ loss: 'l1' as never }, "unknown loss 'l1': expected one of hinge, bce, crossentropy, mse"],
     [
       { model: new MLP(3, [1], { seed: 1 }) },
@@ -76,5 +91,35 @@ describe('train', () => {
         ...override,
       }),
     ).toThrow(message);
+  });
+});
+
+describe('gradcheck', () => {
+  test('agrees with backward() on an MLP’s cross-entropy, and leaves the weights as they were', () => {
+    const model = new MLP(2, [5, 3], { seed: 2, activation: 'tanh' });
+    const data = spiral(12, { seed: 2 });
+    const weights = model.parameters().map((p) => p.data);
+    const loss = () =>
+      crossEntropy(
+        data.x.map((x) => model.forward(x)),
+        data.y,
+      );
+    const result = gradcheck(loss, model.parameters());
+    expect(result.checks).toHaveLength(weights.length);
+    expect(result.maxRelativeError).toBeLessThan(1e-6);
+    expect(model.parameters().map((p) => p.data)).toEqual(weights);
+  });
+
+  test('catches a wrong derivative', () => {
+    const p = new Value(1.5);
+    // p² whose backward claims the derivative is 3p instead of 2p.
+    const square = () =>
+      new Value(p.data ** 2, '', [p], 'square', function (this: Value) {
+        this.children[0].grad += 3 * this.children[0].data * this.grad;
+      });
+    const { checks, maxRelativeError } = gradcheck(square, [p]);
+    expect(checks[0].analytic).toBeCloseTo(4.5, 12);
+    expect(checks[0].numeric).toBeCloseTo(3, 6);
+    expect(maxRelativeError).toBeCloseTo(1 / 3, 6);
   });
 });

@@ -2,24 +2,21 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { MLP, Value, drawDot, renderSvg, writeSvg } from '../src';
+import { MLP, Value, drawDot, l2, renderSvg, writeSvg } from '../src';
 
-/** Every piece of text in an SVG, in document order. */
+/** The text of every <text> element in an SVG (the words drawn), in document order. */
 function texts(svg: string): string[] {
   expect(XMLValidator.validate(svg)).toBe(true);
   const found: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) {
-        if (key === '#text' && typeof child === 'string') found.push(child);
-        else walk(child);
+  const walk = (nodes: Record<string, unknown>[]): void => {
+    for (const node of nodes) {
+      if (Array.isArray(node.text)) found.push(node.text.map((t) => t['#text'] ?? '').join(''));
+      for (const [key, children] of Object.entries(node)) {
+        if (key !== 'text' && Array.isArray(children)) walk(children);
       }
     }
   };
-  walk(
-    new XMLParser({ preserveOrder: true, processEntities: true, htmlEntities: true }).parse(svg),
-  );
+  walk(new XMLParser({ preserveOrder: true, htmlEntities: true }).parse(svg));
   return found;
 }
 
@@ -70,6 +67,9 @@ describe('drawDot', () => {
     expect(dot).toContain('rankdir=TB');
     expect(drawDot(new Value(0.5), { format: (x) => `${x * 100}%` })).toContain('data 50% |');
     expect(() => drawDot(new Value(1), { format: -1 })).toThrow(/format must be/);
+    expect(() => drawDot(new Value(1), { rankdir: 'lr' as never })).toThrow(
+      "unknown rankdir 'lr': expected one of LR, TB",
+    );
   });
 
   test('colours parameters apart from inputs when told which are parameters', () => {
@@ -99,6 +99,20 @@ describe('drawDot', () => {
     expect(dot.match(new RegExp(`-> ${output};`, 'g'))).toHaveLength(3);
   });
 
+  test('a collapsed neuron feeds whatever else uses its weights, an L2 penalty say', () => {
+    const model = new MLP(2, [1], { seed: 3 });
+    const [out] = model.forward([0.5, -1]);
+    const dot = drawDot(out + l2(model.parameters()), { collapse: model });
+    const neuron = /(n\d+) \[label="\{ LinearNeuron\(2\)/.exec(dot)![1];
+    // Each of the three squares p*p reads its parameter from the neuron, twice over one edge.
+    const squares = [...dot.matchAll(/(n\d+)_op \[label="\*"/g)].map((m) => m[1]);
+    expect(squares).toHaveLength(3);
+    for (const square of squares) {
+      expect(dot.match(new RegExp(`-> ${square}_op;`, 'g'))).toEqual([`-> ${square}_op;`]);
+      expect(dot).toContain(`${neuron} -> ${square}_op;`);
+    }
+  });
+
   test('draws only the last levels when asked', () => {
     const dot = drawDot(lGraph(), { depth: 1 });
     expect(dot).toContain('{ L |');
@@ -117,8 +131,9 @@ describe('renderSvg', () => {
   });
 
   test('awkward labels survive into the picture', async () => {
-    const shown = texts(await renderSvg(new Value(2, 'x|y <z> "w"')));
-    expect(shown).toContain('x|y <z> "w"');
+    const shown = texts(await renderSvg(new Value(2, 'x|y {v} <z> "w" back\\slash\nnext line')));
+    // A line break in a label starts a new line of text in the same box.
+    expect(shown.slice(0, 3)).toEqual(['x|y {v} <z> "w" back\\slash', 'next line', 'data 2.0000']);
   });
 
   test('renders DOT text too', async () => {
@@ -130,6 +145,10 @@ describe('renderSvg', () => {
   test("Graphviz's own errors become exceptions with its message", async () => {
     await expect(renderSvg('digraph { a -> }')).rejects.toThrow(
       /Graphviz could not draw the graph: .*syntax error/,
+    );
+    // Graphviz draws this one anyway, with the node's name for its label: a wrong picture.
+    await expect(renderSvg('digraph { a [shape=record, label="{ x | y"] }')).rejects.toThrow(
+      'Graphviz could not draw the graph: bad label format { x | y',
     );
   });
 
@@ -144,6 +163,37 @@ describe('renderSvg', () => {
     await expect(renderSvg(x, { maxNodes: 100, depth: 10 })).resolves.toContain('<svg');
   });
 
+  test('counts the nodes DOT text names, edges and quoted names included', async () => {
+    await expect(renderSvg('digraph { a -> b -> c }', { maxNodes: 2 })).rejects.toThrow(
+      'the graph has 3 nodes, more than maxNodes (2)',
+    );
+    const awkward = [
+      'strict digraph "G" {',
+      '  graph [rankdir=LR]; node [shape=box]; nodesep=0.5;',
+      '  "x y" [label="p -> q [r] // s"];',
+      '  a:out -> "x y":n; // d -> e',
+      '  subgraph cluster_1 { label=c; c } /* f -> g */',
+      '}',
+    ].join('\n');
+    await expect(renderSvg(awkward, { maxNodes: 2 })).rejects.toThrow('the graph has 3 nodes');
+    expect(texts(await renderSvg(awkward, { maxNodes: 3 }))).toEqual([
+      'c',
+      'p -> q [r] // s',
+      'a',
+      'c',
+    ]);
+  });
+
+  test('bad options are refused with what was wrong', async () => {
+    await expect(renderSvg(lGraph(), { maxNodes: 0 })).rejects.toThrow(
+      'maxNodes must be a number of nodes, at least 1, got 0',
+    );
+    await expect(renderSvg(lGraph(), { maxNodes: NaN })).rejects.toThrow('got NaN');
+    await expect(renderSvg(42 as never)).rejects.toThrow(
+      'renderSvg draws a Value or DOT text, got number',
+    );
+  });
+
   test("'auto' falls back to WebAssembly when there is no dot; 'dot' says what is missing", async () => {
     const missing = path.join(os.tmpdir(), 'no-such-dir', 'dot');
     const svg = await renderSvg(lGraph(), { renderer: 'auto', dotPath: missing });
@@ -156,22 +206,59 @@ describe('renderSvg', () => {
     );
   });
 
-  test("'dot' runs the program it is given", async () => {
-    // A stand-in for Graphviz that answers with a fixed SVG shows the system path is taken.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-dot-'));
-    const fake = path.join(dir, 'dot');
-    fs.writeFileSync(
-      fake,
-      '#!/bin/sh\ncat > /dev/null\necho "<svg><text>from system dot</text></svg>"\n',
-      { mode: 0o755 },
-    );
-    expect(texts(await renderSvg(lGraph(), { renderer: 'dot', dotPath: fake }))).toEqual([
-      'from system dot',
-    ]);
-    expect(texts(await renderSvg(lGraph(), { renderer: 'auto', dotPath: fake }))).toEqual([
-      'from system dot',
-    ]);
-    fs.rmSync(dir, { recursive: true });
+  describe('with a stand-in for Graphviz', () => {
+    // A script in place of dot that answers with an SVG saying the arguments it was given.
+    let dir: string;
+    let fake: string;
+    const savedPath = process.env.PATH;
+    const fakeDot = (script: string) =>
+      fs.writeFileSync(fake, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-dot-'));
+      fake = path.join(dir, 'dot');
+      fakeDot('/bin/cat > /dev/null\necho "<svg><text>dot $*</text></svg>"');
+    });
+    afterEach(() => {
+      process.env.PATH = savedPath;
+      fs.rmSync(dir, { recursive: true });
+    });
+
+    test("'dot' and 'auto' run the program given, or the one on PATH", async () => {
+      expect(texts(await renderSvg(lGraph(), { renderer: 'dot', dotPath: fake }))).toEqual([
+        'dot -Tsvg',
+      ]);
+      process.env.PATH = dir;
+      expect(texts(await renderSvg(lGraph(), { renderer: 'auto' }))).toEqual(['dot -Tsvg']);
+      expect(texts(await renderSvg(lGraph(), { renderer: 'dot' }))).toEqual(['dot -Tsvg']);
+    });
+
+    test("'auto' draws with WebAssembly when PATH has no dot", async () => {
+      fs.rmSync(fake);
+      process.env.PATH = dir;
+      expect(texts(await renderSvg(lGraph(), { renderer: 'auto' }))).toContain('data -8.0000');
+      await expect(renderSvg(lGraph(), { renderer: 'dot' })).rejects.toThrow(
+        "renderer 'dot' needs Graphviz's dot program, which was not found on PATH",
+      );
+    });
+
+    test('a big graph is laid out with limits that keep it fast', async () => {
+      let x = new Value(0);
+      for (let i = 0; i < 200; i++) x = x + 1;
+      expect(texts(await renderSvg(x, { dotPath: fake, renderer: 'dot' }))).toEqual([
+        'dot -Tsvg -Gnslimit=0.1 -Gnslimit1=0.1 -Gmclimit=0.1',
+      ]);
+    });
+
+    test("dot's errors become exceptions, even when it exits with success", async () => {
+      fakeDot('echo "Error: syntax error in line 1" >&2\nexit 1');
+      await expect(renderSvg('digraph {}', { renderer: 'dot', dotPath: fake })).rejects.toThrow(
+        'Graphviz could not draw the graph: syntax error in line 1',
+      );
+      fakeDot('echo "Warning: x" >&2\necho "Error: bad label format {" >&2\necho "<svg/>"');
+      await expect(renderSvg('digraph {}', { renderer: 'dot', dotPath: fake })).rejects.toThrow(
+        'Graphviz could not draw the graph: bad label format {',
+      );
+    });
   });
 
   test('writeSvg writes the file, and says which file it could not write', async () => {

@@ -60,7 +60,7 @@ export function trainCommand(): Command {
       'train on a CSV file instead: a header row, numbers, the target in the last column',
     )
     .option('--target <column>', 'the CSV column to predict (the last one by default)')
-    .option('--samples <n>', 'how many points to generate', whole, 100)
+    .option('--samples <n>', 'how many points to generate', positive, 100)
     .option('--noise <x>', 'gaussian noise added to the generated points', number)
     .option('--hidden <sizes>', 'hidden layer sizes, comma-separated', sizes, [16, 16])
     .addOption(
@@ -80,14 +80,14 @@ export function trainCommand(): Command {
     )
     .option(
       '--lr <rate>',
-      "learning rate (default: micrograd's 1 - 0.9·step/steps for sgd, 0.01 for adam)",
+      "learning rate (default: micrograd's 1 - 0.9·step/steps for sgd on classes, 0.01 for adam or mse)",
       number,
     )
     .option('--momentum <m>', 'momentum for sgd', number)
     .option('--l2 <alpha>', 'weight of the L2 penalty on the parameters', number, 1e-4)
-    .option('--steps <n>', 'optimizer steps (default 100)', whole)
-    .option('--epochs <n>', 'passes over the data, instead of --steps', whole)
-    .option('--batch-size <n>', 'examples per step (default: all)', whole)
+    .option('--steps <n>', 'optimizer steps (default 100)', positive)
+    .option('--epochs <n>', 'passes over the data, instead of --steps', positive)
+    .option('--batch-size <n>', 'examples per step (default: all)', positive)
     .option('--seed <n>', 'seed for the data, the weights and the batches', whole, 1337)
     .addOption(
       new Option(
@@ -106,6 +106,9 @@ export function trainCommand(): Command {
 }
 
 async function runTraining(flags: TrainFlags): Promise<void> {
+  if (flags.target !== undefined && flags.csv === undefined) {
+    throw new Error('--target names a column of the --csv file: give --csv FILE too');
+  }
   // Make the output folder first: a folder that cannot be written should fail before training, not after.
   try {
     fs.mkdirSync(flags.out, { recursive: true });
@@ -131,8 +134,12 @@ async function runTraining(flags: TrainFlags): Promise<void> {
     flags.epochs !== undefined
       ? flags.epochs * Math.ceil(data.x.length / batchSize)
       : (flags.steps ?? 100);
+  // micrograd's falling rate suits its hinge loss; squared errors on unscaled targets need a small one.
   const lr: LearningRate =
-    flags.lr ?? (flags.optimizer === 'adam' ? 0.01 : (step: number) => 1.0 - (0.9 * step) / steps);
+    flags.lr ??
+    (flags.optimizer === 'adam' || loss === 'mse'
+      ? 0.01
+      : (step: number) => 1.0 - (0.9 * step) / steps);
   const optimizer: Optimizer =
     flags.optimizer === 'adam'
       ? new Adam(model.parameters(), { lr })
@@ -231,6 +238,12 @@ function inferClasses(y: readonly number[]): number | undefined {
 function whole(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got '${text}'`);
+  return n;
+}
+
+function positive(text: string): number {
+  const n = whole(text);
+  if (n < 1) throw new Error(`expected a whole number of at least 1, got '${text}'`);
   return n;
 }
 

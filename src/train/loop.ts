@@ -44,6 +44,9 @@ export function train(options: TrainOptions): StepInfo[] {
   checkOutputs(model, data, loss);
   if (!Number.isInteger(steps) || steps < 1)
     throw new RangeError(`steps must be a positive whole number, got ${steps}`);
+  const alpha = options.l2 ?? 0;
+  if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha))
+    throw new RangeError(`l2 must be a finite number of at least 0, got ${String(alpha)}`);
   const size = options.batchSize ?? data.x.length;
   const engine = checkChoice('engine', options.engine ?? 'auto', [
     'auto',
@@ -68,8 +71,7 @@ export function train(options: TrainOptions): StepInfo[] {
     }
     const batch = queue.shift()!;
     const outputs = batch.x.map((x) => model.forward(x));
-    let total = lossOf(loss, outputs, batch.y);
-    if (options.l2) total = total.add(l2(model.parameters()).mul(options.l2));
+    const total = objective(options, loss, outputs, batch.y);
     optimizer.zeroGrad();
     total.backward();
     optimizer.step();
@@ -84,9 +86,7 @@ export function train(options: TrainOptions): StepInfo[] {
 function trainOnTape(options: TrainOptions, loss: LossName, steps: number): StepInfo[] {
   const { model, data, optimizer } = options;
   const outputs = data.x.map((x) => model.forward(x));
-  let total = lossOf(loss, outputs, data.y);
-  if (options.l2) total = total.add(l2(model.parameters()).mul(options.l2));
-  const tape = Tape.record(total);
+  const tape = Tape.record(objective(options, loss, outputs, data.y));
   const history: StepInfo[] = [];
   for (let step = 0; step < steps; step++) {
     const value = tape.forward();
@@ -99,6 +99,17 @@ function trainOnTape(options: TrainOptions, loss: LossName, steps: number): Step
     options.onStep?.(info);
   }
   return history;
+}
+
+/** The loss, plus the L2 penalty on the parameters when it has a weight. */
+function objective(
+  options: TrainOptions,
+  loss: LossName,
+  outputs: readonly Value[][],
+  y: readonly number[],
+): Value {
+  const total = lossOf(loss, outputs, y);
+  return options.l2 ? total.add(l2(options.model.parameters()).mul(options.l2)) : total;
 }
 
 /** The named loss of the model's outputs against class indices (or targets, for mse). */
@@ -162,6 +173,11 @@ function accuracyOfScores(
 }
 
 function checkOutputs(model: MLP, data: Dataset, loss: LossName): void {
+  if ((loss === 'hinge' || loss === 'bce') && (data.classes ?? 2) > 2) {
+    throw new Error(
+      `the ${loss} loss is for two classes, but the data has ${data.classes}: use crossentropy`,
+    );
+  }
   const outputs = model.nouts[model.nouts.length - 1];
   const expected = loss === 'crossentropy' ? (data.classes ?? 2) : 1;
   if (outputs !== expected) {

@@ -4,7 +4,7 @@
  * operands through the operation to its result, left to right.
  */
 import type { Value } from '../engine';
-import { Layer, MLP, Module, Neuron } from '../nn';
+import { Layer, MLP, Module, Neuron, checkChoice } from '../nn';
 
 export interface DotOptions {
   /** Left to right (micrograd's way, the default) or top to bottom. */
@@ -24,35 +24,39 @@ export interface DotOptions {
 /** One box of the picture: a Value, or a whole neuron when collapsed. */
 interface Box {
   id: string;
-  label: string;
-  /** The operation node feeding the box, if any. */
-  op?: string;
+  /** The value shown: for a collapsed neuron, its output. */
+  value: Value;
   role: 'parameter' | 'input' | 'result' | 'neuron';
-  inputs: Box[];
-  /** For a collapsed neuron, its place in the model's neurons (layer by layer): the SVG id `neuron-N`. */
-  neuron?: number;
+  inputs: Set<Box>;
+  /** The collapsed neuron drawn as this box. */
+  group?: NeuronGroup;
 }
 
 const FILL = { parameter: '#cfe8ff', input: '#eeeeee', result: 'white', neuron: '#fff2cc' };
+const RANKDIRS = ['LR', 'TB'] as const;
 
 export function drawDot(root: Value, options: DotOptions = {}): string {
-  const boxes = layout(root, options);
+  const rankdir = checkChoice('rankdir', options.rankdir ?? 'LR', RANKDIRS);
+  const format = formatter(options.format ?? 4);
   const lines = [
     'digraph gradscript {',
-    `  graph [rankdir=${options.rankdir ?? 'LR'}];`,
+    `  graph [rankdir=${rankdir}];`,
     '  node [shape=record, fontname="Helvetica", fontsize=11];',
   ];
   const styled = options.parameters !== undefined || options.collapse !== undefined;
-  for (const box of boxes) {
+  for (const box of layout(root, options)) {
+    const { value, group } = box;
+    const name = group ? group.neuron.toString() : value.label;
+    const label = `${escapeRecord(name)} | data ${format(value.data)} | grad ${format(value.grad)}`;
     const fill = styled ? `, style=filled, fillcolor="${FILL[box.role]}"` : '';
-    const id = box.neuron === undefined ? '' : `, id="neuron-${box.neuron}"`;
-    lines.push(`  ${box.id} [label="{ ${box.label} }"${fill}${id}];`);
-    if (box.op !== undefined) {
-      lines.push(`  ${box.id}_op [label="${escapeText(box.op)}", shape=ellipse];`);
+    const id = group ? `, id="neuron-${group.index}"` : '';
+    lines.push(`  ${box.id} [label="{ ${label} }"${fill}${id}];`);
+    const op = group ? '' : value.op;
+    if (op) {
+      lines.push(`  ${box.id}_op [label="${escapeText(op)}", shape=ellipse];`);
       lines.push(`  ${box.id}_op -> ${box.id};`);
     }
-    for (const input of box.inputs)
-      lines.push(`  ${input.id} -> ${box.id}${box.op !== undefined ? '_op' : ''};`);
+    for (const input of box.inputs) lines.push(`  ${input.id} -> ${box.id}${op ? '_op' : ''};`);
   }
   lines.push('}');
   return lines.join('\n') + '\n';
@@ -65,7 +69,6 @@ export function countBoxes(root: Value, options: DotOptions = {}): number {
 
 /** The boxes to draw, children before parents, with ids numbered in that order. */
 function layout(root: Value, options: DotOptions): Box[] {
-  const format = formatter(options.format ?? 4);
   const parameters = new Set(
     options.parameters instanceof Module
       ? options.parameters.parameters()
@@ -73,44 +76,34 @@ function layout(root: Value, options: DotOptions): Box[] {
   );
   const order = root.topologicalOrder();
   const kept = options.depth === undefined ? undefined : withinDepth(root, options.depth);
-  const neuronOf = options.collapse
+  const groupOf = options.collapse
     ? neuronsIn(order, options.collapse, new Set(options.expand))
     : new Map<Value, NeuronGroup>();
 
   const boxes: Box[] = [];
   const boxOf = new Map<Value | NeuronGroup, Box>();
-  const add = (box: Box, key: Value | NeuronGroup) => {
-    boxes.push(box);
-    boxOf.set(key, box);
-  };
   for (const value of order) {
     if (kept && !kept.has(value)) continue;
-    const group = neuronOf.get(value);
-    if (group) {
-      // A neuron's box stands where its output would, fed by the neuron's inputs.
-      if (value !== group.output) continue;
-      const label = `${escapeRecord(group.neuron.toString())} | data ${format(value.data)} | grad ${format(value.grad)}`;
-      add(
-        { id: `n${boxes.length}`, label, role: 'neuron', inputs: [], neuron: group.index },
-        group,
-      );
-      boxOf.set(value, boxOf.get(group)!);
-      continue;
-    }
-    const role =
-      value.children.length > 0 ? 'result' : parameters.has(value) ? 'parameter' : 'input';
-    const label = `${escapeRecord(value.label)} | data ${format(value.data)} | grad ${format(value.grad)}`;
-    add({ id: `n${boxes.length}`, label, op: value.op || undefined, role, inputs: [] }, value);
+    const group = groupOf.get(value);
+    // A neuron's box stands where its output would; its other values are folded inside.
+    if (group && value !== group.output) continue;
+    const role = group
+      ? 'neuron'
+      : value.children.length > 0
+        ? 'result'
+        : parameters.has(value)
+          ? 'parameter'
+          : 'input';
+    const box: Box = { id: `n${boxes.length}`, value, role, inputs: new Set(), group };
+    boxes.push(box);
+    boxOf.set(group ?? value, box);
   }
-  // Wire each box to the boxes of its operands (a neuron's operands are the inputs of its products).
-  for (const value of order) {
-    const box = boxOf.get(value);
-    if (!box) continue;
-    const group = neuronOf.get(value);
-    const operands = group ? (value === group.output ? group.inputs : []) : value.children;
-    for (const operand of operands) {
-      const from = boxOf.get(operand);
-      if (from && !box.inputs.includes(from)) box.inputs.push(from);
+  // Wire each box to the boxes of its operands: a neuron's operands are the inputs of its
+  // products, and a value folded into a neuron (a weight used again by a penalty) is drawn by it.
+  for (const box of boxes) {
+    for (const operand of box.group ? box.group.inputs : box.value.children) {
+      const from = boxOf.get(groupOf.get(operand) ?? operand);
+      if (from && from !== box) box.inputs.add(from);
     }
   }
   return boxes;
@@ -158,7 +151,13 @@ function neuronsIn(
     if (!expanded.has(n)) neuronByBias.set(n.b, n);
   });
   const parents = new Map<Value, Value[]>();
-  for (const v of order) for (const c of v.children) parents.set(c, [...(parents.get(c) ?? []), v]);
+  for (const v of order) {
+    for (const c of v.children) {
+      const known = parents.get(c);
+      if (known) known.push(v);
+      else parents.set(c, [v]);
+    }
+  }
 
   const groups = new Map<Value, NeuronGroup>();
   for (const sum of order) {
