@@ -33,10 +33,6 @@ interface Methods<V> {
 type Method = 'add' | 'sub' | 'mul' | 'div' | 'pow';
 type Reverse = 'radd' | 'rsub' | 'rmul' | 'rdiv' | 'rpow';
 
-function isNumber(x: unknown): x is number {
-  return typeof x === 'number';
-}
-
 /** An operator on `Value | number` operands, typed as precisely as the operands allow. */
 export interface BinaryOperator {
   <V extends ValueLike>(a: V, b: Operand<V>): V;
@@ -45,53 +41,48 @@ export interface BinaryOperator {
   <V extends ValueLike>(a: Operand<V>, b: Operand<V>): Operand<V>;
 }
 
-/** `a <op> b`: the Value's method when either side is a Value (the reverse one when only b is), else plain arithmetic. */
+/**
+ * `a <op> b`: the Value's method when either side is a Value (the reverse one when only b is).
+ * Otherwise JavaScript's own operator, whatever the operands are: the helper stands in for the
+ * operator, so an `any` operand that turns out to be a number, a string or anything else gets
+ * exactly what it would have got without gradscript. (A Value meeting something that is not a
+ * number is refused by the Value's method, with a message saying what it got.)
+ */
 function binary(
   method: Method,
   reverse: Reverse,
-  numbers: (x: number, y: number) => number,
+  operator: (x: never, y: never) => unknown,
 ): BinaryOperator {
   return (<V>(a: Operand<V>, b: Operand<V>): Operand<V> => {
-    if (!isNumber(a)) return asValue(a, method)[method](b);
-    if (!isNumber(b)) return asValue(b, reverse)[reverse](a);
-    return numbers(a, b);
+    if (hasMethod<V>(a, method)) return a[method](b);
+    if (hasMethod<V>(b, reverse)) return b[reverse](a as number);
+    return operator(a as never, b as never) as Operand<V>;
   }) as BinaryOperator;
 }
 
-function asValue<V>(x: V, method: string): Methods<V> {
-  const candidate = x as Partial<Methods<V>> | null;
-  if (
-    candidate === null ||
-    typeof candidate !== 'object' ||
-    typeof candidate[method as keyof Methods<V>] !== 'function'
-  ) {
-    throw new TypeError(`gradscript: expected a Value or a number, got ${describe(x)}`);
-  }
-  return candidate as Methods<V>;
+/** A Value is known by its methods, not by its class: two copies of gradscript work together. */
+function hasMethod<V>(x: unknown, method: keyof Methods<V>): x is Methods<V> {
+  return (
+    typeof x === 'object' && x !== null && typeof (x as Partial<Methods<V>>)[method] === 'function'
+  );
 }
 
-function describe(x: unknown): string {
-  return x === null ? 'null' : typeof x;
-}
-
-export const add = binary('add', 'radd', (x, y) => x + y);
-export const sub = binary('sub', 'rsub', (x, y) => x - y);
-export const mul = binary('mul', 'rmul', (x, y) => x * y);
-export const div = binary('div', 'rdiv', (x, y) => x / y);
-export const pow = binary('pow', 'rpow', (x, y) => x ** y);
+export const add = binary('add', 'radd', (x: number, y: number) => x + y);
+export const sub = binary('sub', 'rsub', (x: number, y: number) => x - y);
+export const mul = binary('mul', 'rmul', (x: number, y: number) => x * y);
+export const div = binary('div', 'rdiv', (x: number, y: number) => x / y);
+export const pow = binary('pow', 'rpow', (x: number, y: number) => x ** y);
 
 export function neg<V extends ValueLike>(a: V): V;
 export function neg(a: number): number;
 export function neg<V extends ValueLike>(a: Operand<V>): Operand<V>;
 export function neg<V extends ValueLike>(a: Operand<V>): Operand<V> {
-  return isNumber(a) ? -a : asValue(a, 'neg').neg();
+  return hasMethod<V>(a, 'neg') ? a.neg() : -(a as number);
 }
 
-/** The number to compare: `a < b` on Values compares their data. */
+/** What to compare: `a < b` on Values compares their data; anything else compares as it is. */
 export function data(a: ValueLike | number): number {
-  if (isNumber(a)) return a;
-  if (a === null || typeof a !== 'object' || typeof a.data !== 'number') {
-    throw new TypeError(`gradscript: cannot compare ${describe(a)} with a number`);
-  }
-  return a.data;
+  return hasMethod(a, 'add') && typeof (a as ValueLike).data === 'number'
+    ? (a as ValueLike).data
+    : (a as number);
 }

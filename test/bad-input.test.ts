@@ -54,10 +54,10 @@ const library: Row[] = [
     'expected a Value or a number, got an object',
   ],
   [
-    'a string through the runtime helper',
+    'a string meeting a Value through the runtime helper',
     () => runtime.add('a' as never, new Value(1)),
     TypeError,
-    'gradscript: expected a Value or a number, got string',
+    'expected a Value or a number, got a string',
   ],
   ['NaN as a seed', () => new Random(NaN), TypeError, 'seed must be an integer, got NaN'],
   [

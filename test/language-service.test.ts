@@ -150,3 +150,82 @@ test('after an edit, the answers follow the new text', async () => {
   });
   expect(info.displayString).toBe('const h: Value');
 }, 30_000);
+
+describe('a file being typed', () => {
+  const unfinished = path.join(__dirname, 'fixtures', 'editor', 'unfinished.ts');
+  const program = [
+    "import { Value } from 'gradscript';",
+    'const a = new Value(2), b = new Value(-3), c = new Value(10);',
+    'let d = a * b + c;',
+    'd += 2 * a;',
+    'const e = -(d ** 2) / (1 + a);',
+    'e.backward();',
+    'function f(x: Value, y: number) { return x * y; }',
+  ].join('\n');
+
+  /** Opens `text` as the unfinished file; returns its diagnostics' lines and a locator. */
+  async function open(text: string) {
+    // On disk too, so that tsserver puts it in the fixture's project, where the plugin is.
+    fs.writeFileSync(unfinished, text);
+    server.notify('open', { file: unfinished, fileContent: text });
+    const locate = (needle: string, shift = 0) => {
+      const index = text.indexOf(needle);
+      if (index < 0) throw new Error(`no ${needle}`);
+      const before = text.slice(0, index + shift).split('\n');
+      return {
+        file: unfinished,
+        line: before.length,
+        offset: before[before.length - 1].length + 1,
+      };
+    };
+    const semantic = await server.request<Diagnostic[]>('semanticDiagnosticsSync', {
+      file: unfinished,
+    });
+    return { semantic, locate };
+  }
+
+  afterEach(() => {
+    server.notify('close', { file: unfinished });
+    fs.rmSync(unfinished, { force: true });
+  });
+
+  test('with `d.` half typed, nothing above it is red, `d` is a Value and completions list its members', async () => {
+    const { semantic, locate } = await open(`${program}\nd.`);
+    expect(semantic).toEqual([]);
+    const info = await server.request<{ displayString: string }>('quickinfo', locate('d = a'));
+    expect(info.displayString).toBe('let d: Value');
+    const completions = await server.request<{ entries: { name: string }[] }>(
+      'completionInfo',
+      locate('\nd.', 3),
+    );
+    expect(completions.entries.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['backward', 'grad', 'data', 'tanh']),
+    );
+  }, 30_000);
+
+  test.each([
+    ['a partial name', `${program}\nd.ba`],
+    ['an unfinished call', `${program}\nf(a * b, `],
+    ['an unclosed block', `${program}\nif (d.data > 0) {\n  const g = d * 2;`],
+    ['an unclosed object literal', `${program}\nconst o = { w: a * b,`],
+    ['a missing parenthesis', `${program}\nconst h = (a * b;`],
+    ['a stray token mid-file', program.replace('e.backward();', 'e.backward(); )')],
+  ])(
+    '%s: no false errors on the complete lines',
+    async (_, text) => {
+      const { semantic } = await open(text);
+      // Only the unfinished piece may be red: never a complete line above it.
+      const unfinishedFrom = text.includes(' )') ? 6 : program.split('\n').length + 1;
+      const red = semantic.map((d) => d.start.line);
+      expect(red.filter((line) => line < unfinishedFrom)).toEqual([]);
+      // And the whole program above was rewritten: `d` is a Value.
+      const info = await server.request<{ displayString: string }>('quickinfo', {
+        file: unfinished,
+        line: 3,
+        offset: 5,
+      });
+      expect(info.displayString).toBe('let d: Value');
+    },
+    30_000,
+  );
+});

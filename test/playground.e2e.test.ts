@@ -1,17 +1,18 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**
- * The playground in a real browser: Debian's Chromium driven by playwright-core (which never
- * downloads a browser of its own). Screenshots of each state go to out/playground/.
+ * The playground in a real browser: a Chromium found by ./chromium (CHROMIUM_PATH, a system
+ * browser, or @sparticuz/chromium's) driven by playwright-core, which never downloads a browser
+ * of its own. Screenshots of each state go to out/playground/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumExecutable } from './chromium';
 
 const root = path.join(__dirname, '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = path.join(root, 'out', 'playground');
 let server: ChildProcess;
 let browser: Browser;
@@ -19,11 +20,7 @@ let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(
-      `no Chromium at ${chromiumPath}: install Debian's (apt-get install chromium) or set CHROMIUM_PATH`,
-    );
-  }
+  const executable = await chromiumExecutable();
   fs.mkdirSync(shots, { recursive: true });
   server = spawn(process.execPath, [cli, 'playground', '--port', '0']);
   const url = await new Promise<string>((resolve, reject) => {
@@ -33,16 +30,24 @@ beforeAll(async () => {
     });
     server.once('exit', (code) => reject(new Error(`the playground server exited with ${code}`)));
   });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  // The test's own flags, not @sparticuz/chromium's recommended `args`: those include
+  // --single-process (the renderer inside the browser process), which froze the page for seconds
+  // under load.
+  try {
+    browser = await chromium.launch({
+      executablePath: executable.path,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not launch ${executable.path} (from ${executable.source}): ${reason}`);
+  }
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));

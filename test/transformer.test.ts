@@ -146,3 +146,120 @@ test('source maps point at the user’s own line and column', () => {
   const segment = mappings[line].filter((s) => s[0] <= column).pop()!;
   expect(original[segment[2]!].slice(segment[3]!)).toMatch(/^c - 2 \*\* b;/);
 });
+
+describe('the runtime import', () => {
+  /** Rewrites the given files (name → text) in a folder of their own, returning the final texts and diagnostics. */
+  function rewriteFiles(files: Record<string, string>, extra: ts.CompilerOptions = {}) {
+    const dir = fs.mkdtempSync(path.join(fixtures, '..', 'tmp-'));
+    try {
+      for (const [name, text] of Object.entries(files))
+        fs.writeFileSync(path.join(dir, name), text);
+      const fileOptions = { ...options, ...extra };
+      const host = ts.createCompilerHost(fileOptions);
+      const roots = Object.keys(files).map((name) => path.join(dir, name));
+      const program = rewriteProgram(ts, ts.createProgram(roots, fileOptions, host), host);
+      const text = (name: string) => program.getSourceFile(path.join(dir, name))!.text;
+      const diagnostics = ts.formatDiagnostics(
+        roots.flatMap((root) => ts.getPreEmitDiagnostics(program, program.getSourceFile(root))),
+        formatHost,
+      );
+      return { text, diagnostics, rounds: program.gradscriptRounds };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const union = [
+    "import { Value } from 'gradscript';",
+    'const a = new Value(2);',
+    'const u: Value | number = Math.random() > 2 ? 1 : a;',
+    'export const y = u * a;',
+    '',
+  ].join('\n');
+
+  test('comes after a /// directive and pragmas, on the first statement’s line', () => {
+    const { text, diagnostics } = rewriteFiles({
+      'main.ts': `/// <reference lib="es2022" />\n// @ts-nocheck-free comment\n${union}`,
+    });
+    expect(diagnostics).toBe('');
+    expect(text('main.ts').split('\n').slice(0, 3)).toEqual([
+      '/// <reference lib="es2022" />',
+      '// @ts-nocheck-free comment',
+      'import __gradscript = require("gradscript/runtime"); import { Value } from \'gradscript\';',
+    ]);
+  });
+
+  test('is a require in CommonJS output, so verbatimModuleSyntax accepts it', () => {
+    const src = path.join(__dirname, '..', 'src');
+    const { text, diagnostics } = rewriteFiles(
+      {
+        'main.ts': [
+          "import gradscript = require('gradscript');",
+          'const a = new gradscript.Value(2);',
+          'const u: gradscript.Value | number = Math.random() > 2 ? 1 : a;',
+          'console.log(u * a);',
+          '',
+        ].join('\n'),
+      },
+      {
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        verbatimModuleSyntax: true,
+        // Inside this repository node10 cannot find the package by name: point it at the sources.
+        paths: {
+          gradscript: [path.join(src, 'index.ts')],
+          'gradscript/runtime': [path.join(src, 'runtime.ts')],
+        },
+      },
+    );
+    expect(diagnostics).toBe('');
+    expect(text('main.ts')).toMatch(/^import __gradscript = require\("gradscript\/runtime"\); /);
+  });
+
+  test('is an ES import in an ES module', () => {
+    const { text, diagnostics } = rewriteFiles({
+      'main.mts': union,
+    });
+    expect(diagnostics).toBe('');
+    expect(text('main.mts')).toMatch(/^import \* as __gradscript from "gradscript\/runtime"; /);
+  });
+
+  test('goes away when a later round settles every helper call into a method call', () => {
+    // `h` is typed by lib.ts, which is rewritten in the same round as main.ts: main.ts first
+    // sees a number, and calls the helper; the next round knows better.
+    const { text, diagnostics } = rewriteFiles({
+      'lib.ts':
+        "import { Value } from 'gradscript';\nconst a = new Value(2);\nexport const h = a * a;\n",
+      'main.ts':
+        "import { Value } from 'gradscript';\nimport { h } from './lib';\nconst b = new Value(3);\nexport const y = h * b + 2 * h;\nexport const n = -h;\n",
+    });
+    expect(diagnostics).toBe('');
+    expect(text('main.ts')).not.toContain('__gradscript');
+    expect(text('main.ts')).toContain('export const y = h.mul(b).add(h.rmul(2));');
+    expect(text('main.ts')).toContain('export const n = h.neg();');
+  });
+
+  test('JavaScript files typed by JSDoc are rewritten too, and require the runtime', () => {
+    const { text, diagnostics } = rewriteFiles(
+      {
+        'main.js': [
+          '// @ts-check',
+          "const { Value } = require('gradscript');",
+          'const a = new Value(2);',
+          '/** @type {Value | number} */',
+          'const u = Math.random() > 2 ? 1 : a;',
+          'const loss = a * a + u * 3;',
+          'loss.backward();',
+          'module.exports = { loss };',
+          '',
+        ].join('\n'),
+      },
+      { allowJs: true, checkJs: true, module: ts.ModuleKind.Node16 },
+    );
+    expect(diagnostics).toBe('');
+    expect(text('main.js')).toContain(
+      'const __gradscript = require("gradscript/runtime"); const { Value } = require(\'gradscript\');',
+    );
+    expect(text('main.js')).toContain('const loss = a.mul(a).add(__gradscript.mul(u, 3));');
+  });
+});

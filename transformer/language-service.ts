@@ -42,7 +42,10 @@ function rewritingLanguageService(
   host: ts.LanguageServiceHost,
   config: PluginConfig = {},
 ): ts.LanguageService {
-  const rewriter = new ProgramRewriter(tsi, { runtimeModule: config.runtime });
+  const rewriter = new ProgramRewriter(tsi, {
+    runtimeModule: config.runtime,
+    rewriteUnfinishedFiles: true,
+  });
   let seenProgram: ts.Program | undefined;
   let rewritten: RewrittenProgram | undefined;
   const texts = new Map<string, { text: string; version: number }>();

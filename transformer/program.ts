@@ -15,18 +15,22 @@ import {
   operatorErrorMessage,
   rewriteSourceFile,
   type OperatorError,
-  type RewriteOptions,
   type TypeScript,
 } from './rewrite';
 import { remapInlineSourceMap, remapSourceMap, type SourceRemap } from './source-map';
 
-/** Rounds after which rewriting is declared stuck (each round only adds method calls, so it ends). */
-const MAX_ROUNDS = 10;
 const PROCESS_NONCE = crypto.randomBytes(8).toString('hex');
 /** The code of gradscript's own diagnostics, shown as TS99001. */
 export const DIAGNOSTIC_CODE = 99001;
 /** TypeScript's complaints about an arithmetic operand's type: said better by a gradscript error on the same expression. */
 const OPERAND_TYPE_CODES = new Set([2356, 2362, 2363, 2365]);
+
+export interface RewriterOptions {
+  /** The module the runtime helpers are imported from; `gradscript/runtime` by default. */
+  runtimeModule?: string;
+  /** Rewrite what parses in files with syntax errors, as an editor needs; compilers leave them. */
+  rewriteUnfinishedFiles?: boolean;
+}
 
 export interface TransformerConfig {
   /** The module the runtime helpers are imported from; `gradscript/runtime` by default. */
@@ -60,7 +64,7 @@ export function rewriteProgram(
   tsi: TypeScript,
   program: ts.Program,
   host: ts.CompilerHost | undefined,
-  options: RewriteOptions = {},
+  options: RewriterOptions = {},
 ): RewrittenProgram {
   return new ProgramRewriter(tsi, options).rewrite(program, host);
 }
@@ -78,7 +82,7 @@ export class ProgramRewriter {
 
   constructor(
     private readonly tsi: TypeScript,
-    private readonly options: RewriteOptions = {},
+    private readonly options: RewriterOptions = {},
   ) {}
 
   rewrite(program: ts.Program, host: ts.CompilerHost | undefined): RewrittenProgram {
@@ -100,6 +104,7 @@ export class ProgramRewriter {
     let examine = this.forgetChanged(program);
     if (examine && files.size > 0) current = next(program);
     let stuck: OperatorDiagnostic[] = [];
+    const texts = new Map<string, Set<string>>();
     let rounds = 0;
     for (;;) {
       rounds++;
@@ -108,16 +113,34 @@ export class ProgramRewriter {
       for (const sourceFile of current.getSourceFiles()) {
         if (examine && !examine.has(sourceFile.fileName)) continue;
         if (!isUserSource(current, sourceFile)) continue;
+        const syntaxErrors = current.getSyntacticDiagnostics(sourceFile).map((d) => d.start ?? 0);
+        // A compiler reports a file's syntax errors on the file as written; an editor's file is
+        // mostly unfinished, and what parses in it is rewritten.
+        if (syntaxErrors.length > 0 && !this.options.rewriteUnfinishedFiles) continue;
         const known = files.get(sourceFile.fileName);
         const original = known?.original ?? sourceFile;
         const maps = known?.maps ?? new PositionMaps();
         this.seen.set(sourceFile.fileName, original);
-        const rewrite = rewriteSourceFile(tsi, checker, sourceFile, this.options);
+        const rewrite = rewriteSourceFile(tsi, checker, sourceFile, {
+          runtimeModule: this.options.runtimeModule,
+          compilerOptions: current.getCompilerOptions(),
+          rewrittenThisRound: changed,
+          syntaxErrors,
+        });
         this.operatorErrors.set(
           sourceFile.fileName,
           rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)),
         );
         if (rewrite.text === undefined || !rewrite.map) continue;
+        // Each round only turns operators into calls, so no text can come back; if one did,
+        // rounds would go on for ever.
+        const history = texts.get(sourceFile.fileName) ?? new Set([sourceFile.text]);
+        if (history.has(rewrite.text)) {
+          stuck = [stuckDiagnostic(tsi, sourceFile.fileName)];
+          break;
+        }
+        history.add(rewrite.text);
+        texts.set(sourceFile.fileName, history);
         files.set(sourceFile.fileName, {
           original,
           text: rewrite.text,
@@ -125,11 +148,7 @@ export class ProgramRewriter {
         });
         changed.add(sourceFile.fileName);
       }
-      if (changed.size === 0) break;
-      if (rounds === MAX_ROUNDS) {
-        stuck = [stuckDiagnostic(tsi)];
-        break;
-      }
+      if (changed.size === 0 || stuck.length > 0) break;
       current = next(current);
       examine = withImporters(tsi, current, changed);
     }
@@ -219,15 +238,14 @@ function withImporters(
   return result;
 }
 
-/** The user's own TypeScript: not a declaration file, not a library, and free of syntax errors. */
+/** The user's own code: not a declaration file, not a library; JavaScript where the program takes it. */
 function isUserSource(program: ts.Program, sourceFile: ts.SourceFile): boolean {
   return (
     !sourceFile.isDeclarationFile &&
     !program.isSourceFileFromExternalLibrary(sourceFile) &&
     !program.isSourceFileDefaultLibrary(sourceFile) &&
-    /\.[cm]?tsx?$/.test(sourceFile.fileName) &&
-    // A file with syntax errors is left as TypeScript reports it.
-    program.getSyntacticDiagnostics(sourceFile).length === 0
+    (/\.[cm]?tsx?$/.test(sourceFile.fileName) ||
+      (program.getCompilerOptions().allowJs === true && /\.[cm]?jsx?$/.test(sourceFile.fileName)))
   );
 }
 
@@ -304,14 +322,14 @@ function operatorDiagnostic(
   };
 }
 
-function stuckDiagnostic(tsi: TypeScript): OperatorDiagnostic {
+function stuckDiagnostic(tsi: TypeScript, fileName: string): OperatorDiagnostic {
   return {
     category: tsi.DiagnosticCategory.Error,
     code: DIAGNOSTIC_CODE,
     file: undefined,
     start: undefined,
     length: undefined,
-    messageText: `gradscript: rewriting operators did not settle after ${MAX_ROUNDS} rounds; please report this`,
+    messageText: `gradscript: rewriting operators in ${fileName} went round in a circle; please report this`,
     source: 'gradscript',
     expression: { start: 0, end: 0 },
   };

@@ -9,7 +9,7 @@
  *   a * b + c      ->  a.mul(b).add(c)
  *   2 - x          ->  x.rsub(2)
  *   u * v          ->  __gradscript.mul(u, v)       (u: Value | number: decided at run time)
- *   w[i++] *= 2    ->  ((o, k, r) => o[k] = o[k].mul(r))(w, i++, 2)
+ *   w[i()] *= y    ->  ((t, r) => (t.o[t.k] = t.v.mul(r)))(((o, k) => ({ o, k, v: o[k] }))(w, i()), y)
  *   a < b          ->  a.data < b.data
  */
 import type * as ts from 'typescript';
@@ -30,7 +30,9 @@ type Plan =
   | { kind: 'binary'; method: Method; role: Role; form: Form }
   | { kind: 'assign'; method: Method; role: Role; form: Form }
   | { kind: 'negate'; role: Role }
-  | { kind: 'compare'; left: Role; right: Role };
+  | { kind: 'compare'; left: Role; right: Role }
+  /** A runtime helper call from an earlier round whose operands are now known: `a.mul(b)` after all. */
+  | { kind: 'settle'; method: Method | 'neg' | 'data'; form: 'method' | 'reverse' };
 
 /** `method`: `a.mul(b)`; `reverse`: `b.rmul(a)`; `helper`: `__gradscript.mul(a, b)`. */
 type Form = 'method' | 'reverse' | 'helper';
@@ -59,6 +61,15 @@ export interface Rewrite {
 
 export interface RewriteOptions {
   runtimeModule?: string;
+  /** The program's options: they decide whether the runtime is imported as an ES module or required. */
+  compilerOptions?: ts.CompilerOptions;
+  /** Files already rewritten in this round: what they declare is typed as it was before. */
+  rewrittenThisRound?: ReadonlySet<string>;
+  /**
+   * Where the parser found errors in a file being edited: an operator whose expression spans
+   * one is left as written, and everything around it is rewritten.
+   */
+  syntaxErrors?: readonly number[];
 }
 
 /** The members an operand's type must have to count as a Value. */
@@ -132,22 +143,56 @@ export function rewriteSourceFile(
   const plans = new Map<ts.Node, Plan>();
   /** Nodes with a plan somewhere inside, so copying can skip the subtrees that have none. */
   const containsPlan = new Set<ts.Node>();
+  /** Nodes with a plan or a deferred operator inside: their inferred types are about to change. */
+  const containsChange = new Set<ts.Node>();
   /** Operators left for the next round, when their operands' types are up to date. */
   const deferred = new Set<ts.Node>();
   const errors: OperatorError[] = [];
   const roles = new Map<ts.Type, Role>();
+  /** Calls of the runtime helpers written by earlier rounds. */
+  const helperCalls: ts.CallExpression[] = [];
 
+  const runtimeImport = findRuntimeImport();
+  /**
+   * What an `any` operand is taken for. The checker cannot say what it holds, so in a file that
+   * works with Values it goes through the runtime helpers, which look at what they get: a
+   * Value, or anything else, which gets JavaScript's own operator. Elsewhere it is left alone.
+   */
+  let anyRole: Role = 'plain';
+  let sawAnyOperand = false;
   plan(sourceFile);
-  if (plans.size === 0) return { errors };
+  const touchesValues = () =>
+    plans.size > 0 ||
+    deferred.size > 0 ||
+    runtimeImport !== undefined ||
+    helperCalls.length > 0 ||
+    importsValueClass();
+  if (sawAnyOperand && touchesValues()) {
+    anyRole = 'maybe';
+    for (const planned of [plans, containsPlan, containsChange, deferred]) planned.clear();
+    errors.length = 0;
+    helperCalls.length = 0;
+    plan(sourceFile);
+  }
+  const needsRuntime = [...plans.values()].some(callsRuntime) || helperCallsLeft();
+  // A file whose last helper call settled into a method call no longer needs the import.
+  const dropImport = runtimeImport !== undefined && !needsRuntime;
+  const addImport = runtimeImport === undefined && needsRuntime;
+  if (plans.size === 0 && !dropImport) return { errors };
 
   const out = new Output(text);
   let start = 0;
-  if ([...plans.values()].some(callsRuntime) && !importsRuntime()) {
-    // On the first line (after a `#!` line), so that no line number moves.
-    start = text.startsWith('#!') ? text.indexOf('\n') + 1 : 0;
-    const runtimeModule = JSON.stringify(options.runtimeModule ?? DEFAULT_RUNTIME_MODULE);
+  if (addImport) {
+    // Before the first statement, on its line, so that no line number moves; after any
+    // prologue, `#!` line, `/// <reference>` directive or pragma, which must come first.
+    start = runtimeImportPosition();
     out.copy(0, start);
-    out.insert(`import * as ${RUNTIME_NAMESPACE} from ${runtimeModule}; `, start);
+    out.insert(runtimeImportText(), start);
+  }
+  if (dropImport) {
+    out.copy(0, runtimeImport.getStart(sourceFile));
+    start = runtimeImport.end;
+    while (text[start] === ' ') start++;
   }
   writeChildren(sourceFile, start);
   return { text: out.text, map: out.map, errors };
@@ -161,13 +206,78 @@ export function rewriteSourceFile(
     plans.set(node, decided);
     for (let n: ts.Node | undefined = node; n && !containsPlan.has(n); n = n.parent)
       containsPlan.add(n);
+    markChange(node);
   }
 
   function decide(node: ts.Node): Plan | undefined {
+    if (spansSyntaxError(node)) return undefined;
     if (tsi.isBinaryExpression(node)) return decideBinary(node);
     if (tsi.isPrefixUnaryExpression(node) || tsi.isPostfixUnaryExpression(node))
       return decideUnary(node);
+    if (runtimeImport && tsi.isCallExpression(node)) return decideHelperCall(node);
     return undefined;
+  }
+
+  /** True when the file imports a class whose instances are Values (`import { Value } from …`). */
+  function importsValueClass(): boolean {
+    return sourceFile.statements.some((statement) => {
+      if (!tsi.isImportDeclaration(statement)) return false;
+      const bindings = statement.importClause?.namedBindings;
+      const names = !bindings
+        ? []
+        : tsi.isNamespaceImport(bindings)
+          ? checker.getExportsOfModule(
+              checker.getAliasedSymbol(checker.getSymbolAtLocation(bindings.name)!),
+            )
+          : bindings.elements.map((e) => checker.getSymbolAtLocation(e.name)!);
+      return names.some((symbol) => {
+        const target =
+          symbol.flags & tsi.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        if (!(target.flags & tsi.SymbolFlags.Class)) return false;
+        return roleOfType(checker.getDeclaredTypeOfSymbol(target)) === 'value';
+      });
+    });
+  }
+
+  function spansSyntaxError(node: ts.Node): boolean {
+    const errorsAt = options.syntaxErrors;
+    if (!errorsAt || errorsAt.length === 0) return false;
+    const start = node.getStart(sourceFile);
+    return errorsAt.some((at) => start <= at && at <= node.end);
+  }
+
+  /**
+   * An earlier round chose a helper because an operand's type was not known yet (it came from
+   * a file or a declaration rewritten in the same round). Where the operands are known now,
+   * the call becomes the method call it would have been.
+   */
+  function decideHelperCall(node: ts.CallExpression): Plan | undefined {
+    const callee = node.expression;
+    if (
+      !tsi.isPropertyAccessExpression(callee) ||
+      !tsi.isIdentifier(callee.expression) ||
+      callee.expression.text !== RUNTIME_NAMESPACE
+    )
+      return undefined;
+    helperCalls.push(node);
+    const method = callee.name.text;
+    const operands = node.arguments;
+    if (operands.some(isStale)) return defer(node);
+    const operandRoles = operands.map((operand) => roleOf(operand));
+    if ((method === 'neg' || method === 'data') && operands.length === 1) {
+      return operandRoles[0] === 'value' ? { kind: 'settle', method, form: 'method' } : undefined;
+    }
+    if (!isMethod(method) || operands.length !== 2) return undefined;
+    const form = formFor(operandRoles[0], operandRoles[1], operands[0], operands[1]);
+    return form === 'helper' ? undefined : { kind: 'settle', method, form };
+  }
+
+  function isMethod(name: string): name is Method {
+    return ['add', 'sub', 'mul', 'div', 'pow'].includes(name);
+  }
+
+  function helperCallsLeft(): boolean {
+    return helperCalls.some((call) => !plans.has(call));
   }
 
   function decideBinary(node: ts.BinaryExpression): Plan | undefined {
@@ -175,26 +285,32 @@ export function rewriteSourceFile(
     const method = arithmetic.get(operator) ?? compound.get(operator);
     if (!method && !comparison.has(operator) && !unsupportedBinary.has(operator)) return undefined;
     if (isStale(node.left) || isStale(node.right)) return defer(node);
+    if (unsupportedBinary.has(operator)) {
+      const typed = [node.left, node.right].some((side) => roleOf(side, 'plain') !== 'plain');
+      return typed ? reportUnsupported(node.operatorToken, node) : undefined;
+    }
     const left = roleOf(node.left);
     const right = roleOf(node.right);
     if (left === 'plain' && right === 'plain') return undefined;
-    if (unsupportedBinary.has(operator)) return reportUnsupported(node.operatorToken, node);
     if (comparison.has(operator)) return { kind: 'compare', left, right };
     if (method === 'add' && (isStringLike(node.left) || isStringLike(node.right))) return undefined;
     const role: Role = left === 'value' || right === 'value' ? 'value' : 'maybe';
-    const kind = compound.has(operator) ? 'assign' : 'binary';
-    return { kind, method: method!, role, form: formFor(left, right, node.left, node.right) };
+    const form = formFor(left, right, node.left, node.right);
+    return compound.has(operator)
+      ? { kind: 'assign', method: method!, role, form }
+      : { kind: 'binary', method: method!, role, form };
   }
 
   function decideUnary(
     node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression,
   ): Plan | undefined {
     if (isStale(node.operand)) return defer(node);
-    const role = roleOf(node.operand);
-    if (role === 'plain') return undefined;
-    if (node.operator === SyntaxKind.MinusToken && tsi.isPrefixUnaryExpression(node))
-      return { kind: 'negate', role };
-    if (unsupportedUnary.has(node.operator)) return reportUnsupported(node, node);
+    if (node.operator === SyntaxKind.MinusToken && tsi.isPrefixUnaryExpression(node)) {
+      const role = roleOf(node.operand);
+      return role === 'plain' ? undefined : { kind: 'negate', role };
+    }
+    if (unsupportedUnary.has(node.operator) && roleOf(node.operand, 'plain') !== 'plain')
+      return reportUnsupported(node, node);
     return undefined;
   }
 
@@ -207,15 +323,53 @@ export function rewriteSourceFile(
     const inner = skipParentheses(expression);
     if (deferred.has(inner)) return true;
     if (plannedRole(inner) ?? inferredRole(inner)) return false;
-    const name = tsi.isCallExpression(inner) ? inner.expression : inner;
-    if (!tsi.isIdentifier(name)) return false;
-    const declaration = checker.getSymbolAtLocation(name)?.valueDeclaration;
-    return declaration !== undefined && containsPlan.has(declaration);
+    // `h.tanh()` is as out of date as `h` is: walk the access chain down to its root.
+    for (let link: ts.Expression = inner; ;) {
+      const name = tsi.isPropertyAccessExpression(link) ? link.name : link;
+      if (tsi.isIdentifier(name) || tsi.isPrivateIdentifier(name)) {
+        const declaration = declarationOf(name);
+        if (declaration !== undefined && typedByRewrite(declaration)) return true;
+      }
+      if (
+        tsi.isPropertyAccessExpression(link) ||
+        tsi.isElementAccessExpression(link) ||
+        tsi.isCallExpression(link) ||
+        tsi.isNonNullExpression(link) ||
+        tsi.isParenthesizedExpression(link)
+      ) {
+        link = link.expression;
+      } else {
+        return false;
+      }
+    }
+  }
+
+  /** Where a name is declared, through any import of it. */
+  function declarationOf(name: ts.Identifier | ts.PrivateIdentifier): ts.Declaration | undefined {
+    const symbol = checker.getSymbolAtLocation(name);
+    if (!symbol) return undefined;
+    const target = symbol.flags & tsi.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    return target.valueDeclaration;
+  }
+
+  /** True for a declaration without a type of its own whose inferred type this round rewrites. */
+  function typedByRewrite(declaration: ts.Declaration): boolean {
+    if ((declaration as { type?: ts.TypeNode }).type) return false;
+    const file = declaration.getSourceFile();
+    return file === sourceFile
+      ? containsChange.has(declaration)
+      : (options.rewrittenThisRound?.has(file.fileName) ?? false);
   }
 
   function defer(node: ts.Node): undefined {
     deferred.add(node);
+    markChange(node);
     return undefined;
+  }
+
+  function markChange(node: ts.Node): void {
+    for (let n: ts.Node | undefined = node; n && !containsChange.has(n); n = n.parent)
+      containsChange.add(n);
   }
 
   function formFor(
@@ -252,35 +406,50 @@ export function rewriteSourceFile(
   }
 
   /** What the expression will be once rewritten: a Value, possibly a Value, or anything else. */
-  function roleOf(expression: ts.Expression): Role {
+  function roleOf(expression: ts.Expression, anyAs = anyRole): Role {
     const inner = skipParentheses(expression);
-    return (
-      plannedRole(inner) ?? inferredRole(inner) ?? roleOfType(checker.getTypeAtLocation(inner))
-    );
+    const known = plannedRole(inner) ?? inferredRole(inner);
+    if (known) return known;
+    const type = checker.getTypeAtLocation(inner);
+    if (type.flags & tsi.TypeFlags.Any) {
+      sawAnyOperand = true;
+      return anyAs;
+    }
+    return roleOfType(type);
   }
 
   function plannedRole(expression: ts.Expression): Role | undefined {
     const planned = plans.get(skipParentheses(expression));
-    return planned && planned.kind !== 'compare' ? planned.role : undefined;
+    if (!planned || planned.kind === 'compare') return undefined;
+    if (planned.kind === 'settle') return planned.method === 'data' ? 'plain' : 'value';
+    return planned.role;
   }
 
   /**
-   * The role a name or call will have once this round's rewriting is done, where the checker's
-   * answer is out of date: `const d = a * b` makes `d` a Value, and so does a function whose
-   * every `return` is rewritten. This settles a chain of such declarations in one round.
+   * The role a name, property or call will have once this round's rewriting is done, where the
+   * checker's answer is out of date: `const d = a * b` makes `d` a Value, and so does a function,
+   * method or getter whose every `return` is rewritten. Declarations seen earlier in the file are
+   * planned already, so a chain of them settles in one round.
    */
   function inferredRole(expression: ts.Expression): Role | undefined {
     const call = tsi.isCallExpression(expression);
-    const name = call ? expression.expression : expression;
-    if (!tsi.isIdentifier(name)) return undefined;
-    const declaration = checker.getSymbolAtLocation(name)?.valueDeclaration;
-    if (!declaration || !containsPlan.has(declaration)) return undefined;
-    if (tsi.isVariableDeclaration(declaration) && !declaration.type && declaration.initializer) {
+    const callee = call ? skipParentheses(expression.expression) : expression;
+    const name = tsi.isPropertyAccessExpression(callee) ? callee.name : callee;
+    if (!tsi.isIdentifier(name) && !tsi.isPrivateIdentifier(name)) return undefined;
+    const declaration = declarationOf(name);
+    if (!declaration || !typedByRewrite(declaration)) return undefined;
+    if (
+      (tsi.isVariableDeclaration(declaration) || tsi.isPropertyDeclaration(declaration)) &&
+      declaration.initializer
+    ) {
       if (!call) return plannedRole(declaration.initializer);
       const f = skipParentheses(declaration.initializer);
       return tsi.isArrowFunction(f) || tsi.isFunctionExpression(f) ? returnedRole(f) : undefined;
     }
-    return call && tsi.isFunctionDeclaration(declaration) ? returnedRole(declaration) : undefined;
+    if (!call && tsi.isGetAccessorDeclaration(declaration)) return returnedRole(declaration);
+    return call && (tsi.isFunctionDeclaration(declaration) || tsi.isMethodDeclaration(declaration))
+      ? returnedRole(declaration)
+      : undefined;
   }
 
   function returnedRole(f: ts.SignatureDeclaration & { body?: ts.ConciseBody }): Role | undefined {
@@ -309,7 +478,7 @@ export function rewriteSourceFile(
 
   function computeRole(type: ts.Type): Role {
     const { TypeFlags } = tsi;
-    // `any` never makes an expression a Value: the rewriter cannot know what it holds.
+    // `any` inside a union or as a constraint says nothing; alone, roleOf decides.
     if (type.flags & (TypeFlags.Any | TypeFlags.Unknown)) return 'plain';
     if (type.flags & TypeFlags.TypeParameter) {
       const constraint = checker.getBaseConstraintOfType(type);
@@ -362,11 +531,12 @@ export function rewriteSourceFile(
     return false;
   }
 
-  /** Names, `this` and literals: safe to write twice, as `x = x.add(y)` does. */
+  /** Names, `this`, `super` and literals: safe to write twice, as `x = x.add(y)` does. */
   function isCopiable(node: ts.Expression): boolean {
     return (
       tsi.isIdentifier(node) ||
       node.kind === SyntaxKind.ThisKeyword ||
+      node.kind === SyntaxKind.SuperKeyword ||
       tsi.isLiteralExpression(node)
     );
   }
@@ -379,6 +549,9 @@ export function rewriteSourceFile(
   // ---- Writing: copy the user's text, splicing in each planned form. ------------------------
 
   function write(node: ts.Node): void {
+    if (tsi.isExpressionStatement(node) && mayJoinPreviousLine(node)) {
+      out.insert(';', node.getStart(sourceFile));
+    }
     const planned = plans.get(node);
     if (!planned) return writeChildren(node, node.getStart(sourceFile));
     switch (planned.kind) {
@@ -399,7 +572,28 @@ export function rewriteSourceFile(
         return writeNegation(node as ts.PrefixUnaryExpression, planned.role);
       case 'compare':
         return writeComparison(node as ts.BinaryExpression, planned.left, planned.right);
+      case 'settle':
+        return writeSettled(node as ts.CallExpression, planned.method, planned.form);
     }
+  }
+
+  /**
+   * True when the statement's rewritten text may begin with `(` while the statement before it
+   * has no semicolon: automatic semicolon insertion would then join the two into a call. Such a
+   * statement gets a `;` of its own, as code written without semicolons does by hand.
+   */
+  function mayJoinPreviousLine(statement: ts.ExpressionStatement): boolean {
+    const statements = (statement.parent as { statements?: ts.NodeArray<ts.Statement> }).statements;
+    const index = statements ? statements.indexOf(statement) : -1;
+    if (index < 1 || text[statements![index - 1].end - 1] === ';') return false;
+    const start = statement.getStart(sourceFile);
+    for (let node: ts.Node | undefined = statement.expression; node;) {
+      if (plans.has(node)) return true;
+      node = tsi.forEachChild(node, (child) =>
+        child.getStart(sourceFile) === start ? child : undefined,
+      );
+    }
+    return false;
   }
 
   /** Copies `node`'s text from `from` to its end, rewriting the planned nodes inside. */
@@ -442,7 +636,9 @@ export function rewriteSourceFile(
         writeReceiver(right, () => write(right));
         out.insert(`.r${method}(`, at);
         writeLeft();
-        out.keepLineBreaks(left.end, right.getStart(sourceFile));
+        // The operator is not copied: only the line breaks around it.
+        out.keepLineBreaks(left.end, at);
+        out.keepLineBreaks(operator.end, right.getStart(sourceFile));
         out.insert(')', at);
         return;
       case 'helper':
@@ -458,7 +654,10 @@ export function rewriteSourceFile(
 
   /** Writes an expression that a `.method(...)` call follows, in parentheses where it needs them. */
   function writeReceiver(node: ts.Expression, writeNode: () => void): void {
-    const parenthesize = !plans.has(node) && !isMemberAccessible(node);
+    // `m?.w` is parenthesized so `.mul(2)` is not skipped when m is undefined: the checker then
+    // says m may be undefined, as it does for `m?.w * 2` on numbers.
+    const parenthesize =
+      !plans.has(node) && (!isMemberAccessible(node) || tsi.isOptionalChain(node));
     if (parenthesize) out.insert('(', node.getStart(sourceFile));
     writeNode();
     if (parenthesize) out.insert(')', node.end);
@@ -501,17 +700,27 @@ export function rewriteSourceFile(
       // Anything else is not assignable; let the checker say so on the user's text.
       return writeChildren(node, node.getStart(sourceFile));
     }
-    const key = tsi.isPropertyAccessExpression(target) ? `.${target.name.text}` : '[k]';
-    const parameters = tsi.isPropertyAccessExpression(target) ? '(o, r)' : '(o, k, r)';
-    out.insert(`(${parameters} => o${key} = `, at);
-    writeOperationOnTemporaries(method, form, `o${key}`, at);
-    out.insert(')(', at);
-    write(target.expression);
-    if (tsi.isElementAccessExpression(target)) {
-      out.insert(', ', at);
+    // JavaScript evaluates the object, then the key, then reads the target, and only then the
+    // right side. An inner arrow takes the object and key and reads the target; the outer one
+    // takes what it found and the right side, and assigns. `super` cannot be passed: both
+    // arrows name it directly, as arrows may.
+    const isSuper = target.expression.kind === SyntaxKind.SuperKeyword;
+    const element = tsi.isElementAccessExpression(target);
+    const object = isSuper ? 'super' : 'o';
+    const objectAfter = isSuper ? 'super' : 't.o';
+    const key = element ? '[k]' : `.${target.name.getText(sourceFile)}`;
+    const keyAfter = element ? '[t.k]' : key;
+    out.insert(`((t, r) => (${objectAfter}${keyAfter} = `, at);
+    writeOperationOnTemporaries(method, form, 't.v', at);
+    const parameters = [...(isSuper ? [] : ['o']), ...(element ? ['k'] : [])];
+    const found = [...parameters, `v: ${object}${key}`];
+    out.insert(`))(((${parameters.join(', ')}) => ({ ${found.join(', ')} }))(`, at);
+    if (!isSuper) write(target.expression);
+    if (element) {
+      if (!isSuper) out.insert(', ', at);
       write(target.argumentExpression);
     }
-    out.insert(', ', at);
+    out.insert('), ', at);
     out.keepLineBreaks(node.operatorToken.end, node.right.getStart(sourceFile));
     write(node.right);
     out.insert(')', at);
@@ -559,15 +768,90 @@ export function rewriteSourceFile(
     out.insert(')', node.end);
   }
 
-  function importsRuntime(): boolean {
-    return sourceFile.statements.some(
-      (s) =>
-        tsi.isImportDeclaration(s) &&
-        s.importClause?.namedBindings !== undefined &&
-        tsi.isNamespaceImport(s.importClause.namedBindings) &&
-        s.importClause.namedBindings.name.text === RUNTIME_NAMESPACE,
-    );
+  /** `__gradscript.mul(a, b)` as `a.mul(b)` (or `b.rmul(a)`), `__gradscript.neg(a)` as `a.neg()`. */
+  function writeSettled(
+    call: ts.CallExpression,
+    method: Method | 'neg' | 'data',
+    form: 'method' | 'reverse',
+  ): void {
+    const [first, second] = call.arguments;
+    const at = call.getStart(sourceFile);
+    if (method === 'data' || method === 'neg') {
+      writeReceiver(first, () => write(first));
+      out.insert(method === 'data' ? '.data' : '.neg()', at);
+      return;
+    }
+    const [receiver, operand] = form === 'method' ? [first, second] : [second, first];
+    writeReceiver(receiver, () => write(receiver));
+    out.insert(form === 'method' ? `.${method}(` : `.r${method}(`, at);
+    write(operand);
+    out.keepLineBreaks(first.end, second.getStart(sourceFile));
+    out.insert(')', at);
   }
+
+  /** The statement that brings in the runtime helpers, in whichever form it was written. */
+  function findRuntimeImport(): ts.Statement | undefined {
+    return sourceFile.statements.find((s) => {
+      if (tsi.isImportDeclaration(s)) {
+        const bindings = s.importClause?.namedBindings;
+        return (
+          bindings && tsi.isNamespaceImport(bindings) && bindings.name.text === RUNTIME_NAMESPACE
+        );
+      }
+      if (tsi.isImportEqualsDeclaration(s)) return s.name.text === RUNTIME_NAMESPACE;
+      return (
+        tsi.isVariableStatement(s) &&
+        s.declarationList.declarations.some(
+          (d) => tsi.isIdentifier(d.name) && d.name.text === RUNTIME_NAMESPACE,
+        )
+      );
+    });
+  }
+
+  function runtimeImportPosition(): number {
+    const first = sourceFile.statements.find(
+      (s) => !(tsi.isExpressionStatement(s) && tsi.isStringLiteral(s.expression)),
+    )!;
+    // A JSDoc comment belongs to its statement (in a JavaScript file it may be its type).
+    const jsDoc = (first as { jsDoc?: ts.JSDoc[] }).jsDoc?.[0];
+    return jsDoc ? jsDoc.getStart(sourceFile) : first.getStart(sourceFile);
+  }
+
+  /** An ES import where the file is emitted as an ES module, else a `require`. */
+  function runtimeImportText(): string {
+    const specifier = JSON.stringify(options.runtimeModule ?? DEFAULT_RUNTIME_MODULE);
+    if (!emitsCommonJs(tsi, options.compilerOptions ?? {}, sourceFile))
+      return `import * as ${RUNTIME_NAMESPACE} from ${specifier}; `;
+    return isJavaScriptFile(sourceFile)
+      ? `const ${RUNTIME_NAMESPACE} = require(${specifier}); `
+      : `import ${RUNTIME_NAMESPACE} = require(${specifier}); `;
+  }
+}
+
+function isJavaScriptFile(sourceFile: ts.SourceFile): boolean {
+  return /\.[cm]?jsx?$/.test(sourceFile.fileName);
+}
+
+/**
+ * Whether the file is emitted as CommonJS, as the compiler decides it: by the module setting,
+ * and under node16/nodenext by the file's own format (.cts/.mts, or the package's "type").
+ */
+function emitsCommonJs(
+  tsi: TypeScript,
+  options: ts.CompilerOptions,
+  sourceFile: ts.SourceFile,
+): boolean {
+  const { ModuleKind, ScriptTarget } = tsi;
+  const kind =
+    options.module ??
+    ((options.target ?? ScriptTarget.ES5) >= ScriptTarget.ES2015
+      ? ModuleKind.ES2015
+      : ModuleKind.CommonJS);
+  // Node16 (100) up to NodeNext (199): the file's own format decides.
+  if (kind >= 100 && kind < 200) return sourceFile.impliedNodeFormat !== ModuleKind.ESNext;
+  // Preserve (200) keeps each file's own syntax: CommonJS only for .cts and .cjs files.
+  if (kind === 200) return /\.c[jt]s$/.test(sourceFile.fileName);
+  return kind === ModuleKind.CommonJS || kind === ModuleKind.AMD || kind === ModuleKind.UMD;
 }
 
 function callsRuntime(plan: Plan): boolean {
@@ -579,6 +863,8 @@ function callsRuntime(plan: Plan): boolean {
       return plan.role === 'maybe';
     case 'compare':
       return plan.left === 'maybe' || plan.right === 'maybe';
+    case 'settle':
+      return false;
   }
 }
 
@@ -616,8 +902,15 @@ class Output {
     this.map.insert(original, text.length);
   }
 
-  /** Copies the trivia between two tokens only where it holds a line break, so lines stay put. */
+  /**
+   * Keeps the line breaks (and the indentation after the last) between two places, so lines
+   * stay put; whatever else stands there, an operator or a comma the rewriting replaced, is not.
+   */
   keepLineBreaks(from: number, to: number): void {
-    if (this.input.slice(from, to).includes('\n')) this.copy(from, to);
+    const between = this.input.slice(from, to);
+    const lastBreak = between.lastIndexOf('\n');
+    if (lastBreak < 0) return;
+    const indentation = /^[ \t]*/.exec(between.slice(lastBreak + 1))![0];
+    this.insert('\n'.repeat(between.split('\n').length - 1) + indentation, from);
   }
 }

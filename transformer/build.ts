@@ -1,0 +1,177 @@
+/**
+ * `gradscript build` and `gradscript check`: tsc for natural arithmetic on gradscript's own
+ * TypeScript, for projects whose compiler cannot host the rewriter (TypeScript 6 or 7, or none)
+ * or that would rather not patch theirs. A project's tsconfig.json is read as tsc reads it; the
+ * rewritten Program is checked and emitted as tsc would, through a builder program when the
+ * project is incremental or watched, so that unchanged files are neither checked nor written
+ * again.
+ */
+import type * as ts from 'typescript';
+import * as path from 'path';
+import { ProgramRewriter } from './program';
+import type { TypeScript } from './rewrite';
+
+export interface BuildOptions {
+  /** A tsconfig.json, or a folder holding one; the current folder's by default. */
+  project?: string;
+  /** Write JavaScript, declarations and maps as the tsconfig says (build), or only check (check). */
+  emit: boolean;
+  /** Rebuild on every change until stopped. */
+  watch?: boolean;
+  /** Diagnostics with colour and the source line, as tsc prints them on a terminal. */
+  pretty?: boolean;
+  /** Where reports go; standard output by default. */
+  write?: (text: string) => void;
+}
+
+/** Builds once and returns tsc's exit status: 0, or 1 when errors kept files from being written, else 2. */
+export function buildProject(tsi: TypeScript, options: BuildOptions): number {
+  const { configPath, report, overrides } = setUp(tsi, options);
+  const parsed = tsi.getParsedCommandLineOfConfigFile(configPath, overrides, {
+    ...tsi.sys,
+    onUnRecoverableConfigFileDiagnostic: report.diagnostic,
+  });
+  if (!parsed) return 1;
+  const incremental = Boolean(parsed.options.incremental || parsed.options.composite);
+  const host = incremental
+    ? tsi.createIncrementalCompilerHost(parsed.options)
+    : tsi.createCompilerHost(parsed.options);
+  const configDiagnostics = tsi.getConfigFileParsingDiagnostics(parsed);
+  const program = new ProgramRewriter(tsi).rewrite(
+    tsi.createProgram({
+      rootNames: parsed.fileNames,
+      options: parsed.options,
+      host,
+      projectReferences: parsed.projectReferences,
+      configFileParsingDiagnostics: configDiagnostics,
+    }),
+    host,
+  );
+  const target = incremental
+    ? tsi.createEmitAndSemanticDiagnosticsBuilderProgram(
+        program,
+        host,
+        tsi.readBuilderProgram(parsed.options, host) as
+          ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined,
+        configDiagnostics,
+      )
+    : program;
+  return checkAndEmit(tsi, target, report);
+}
+
+/** Builds, then rebuilds what each change touches, reporting as `tsc --watch` does; never returns. */
+export function watchProject(tsi: TypeScript, options: BuildOptions): void {
+  const { configPath, report, overrides } = setUp(tsi, options);
+  // One rewriter for the whole session: it remembers each file's rewriting, so a change
+  // rewrites only the changed files and the files importing them.
+  const rewriter = new ProgramRewriter(tsi);
+  const createProgram: ts.CreateProgram<ts.EmitAndSemanticDiagnosticsBuilderProgram> = (
+    rootNames,
+    compilerOptions,
+    host,
+    oldBuilder,
+    configDiagnostics,
+    projectReferences,
+  ) =>
+    tsi.createEmitAndSemanticDiagnosticsBuilderProgram(
+      rewriter.rewrite(
+        tsi.createProgram({
+          rootNames: rootNames ?? [],
+          options: compilerOptions ?? {},
+          host,
+          oldProgram: oldBuilder?.getProgram(),
+          configFileParsingDiagnostics: configDiagnostics,
+          projectReferences,
+        }),
+        host,
+      ),
+      host!,
+      oldBuilder,
+      configDiagnostics,
+    );
+  const host = tsi.createWatchCompilerHost(
+    configPath,
+    overrides,
+    tsi.sys,
+    createProgram,
+    report.diagnostic,
+    (diagnostic) =>
+      report.text(`${tsi.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}\n`),
+  );
+  host.afterProgramCreate = (builder) => {
+    checkAndEmit(tsi, builder, report);
+  };
+  tsi.createWatchProgram(host);
+}
+
+interface Reporter {
+  diagnostic(diagnostic: ts.Diagnostic): void;
+  text(text: string): void;
+}
+
+function setUp(tsi: TypeScript, options: BuildOptions) {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const formatHost: ts.FormatDiagnosticsHost = {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => process.cwd(),
+    getNewLine: () => '\n',
+  };
+  const report: Reporter = {
+    diagnostic: (d) =>
+      write(
+        options.pretty
+          ? tsi.formatDiagnosticsWithColorAndContext([d], formatHost) + '\n'
+          : tsi.formatDiagnostics([d], formatHost),
+      ),
+    text: write,
+  };
+  const overrides: ts.CompilerOptions = options.emit ? {} : { noEmit: true };
+  return { configPath: findConfig(tsi, options.project ?? '.'), report, overrides };
+}
+
+function findConfig(tsi: TypeScript, project: string): string {
+  const resolved = path.resolve(project);
+  const configPath = tsi.sys.directoryExists(resolved)
+    ? path.join(resolved, 'tsconfig.json')
+    : resolved;
+  if (!tsi.sys.fileExists(configPath)) {
+    throw new Error(`no tsconfig.json at ${configPath}: give the project with -p`);
+  }
+  return configPath;
+}
+
+/**
+ * What tsc does with a Program: report option and syntax errors, and only when the syntax is
+ * sound the semantic ones; emit; then say how many errors there were.
+ */
+function checkAndEmit(
+  tsi: TypeScript,
+  program: ts.Program | ts.EmitAndSemanticDiagnosticsBuilderProgram,
+  report: Reporter,
+): number {
+  const diagnostics: ts.Diagnostic[] = [
+    ...program.getConfigFileParsingDiagnostics(),
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+  ];
+  if (diagnostics.length === 0) {
+    diagnostics.push(...program.getSemanticDiagnostics());
+    if (program.getCompilerOptions().declaration)
+      diagnostics.push(...program.getDeclarationDiagnostics());
+  }
+  const { emitSkipped, diagnostics: emitDiagnostics } = program.emit();
+  diagnostics.push(...emitDiagnostics);
+  const sorted = tsi.sortAndDeduplicateDiagnostics(diagnostics);
+  sorted.forEach(report.diagnostic);
+  const errors = sorted.filter((d) => d.category === tsi.DiagnosticCategory.Error);
+  if (errors.length > 0) {
+    const files = new Set(errors.map((d) => d.file?.fileName).filter(Boolean));
+    report.text(
+      `\nFound ${errors.length} error${errors.length === 1 ? '' : 's'}` +
+        (files.size > 1 ? ` in ${files.size} files` : '') +
+        '.\n',
+    );
+  }
+  return errors.length === 0 ? 0 : emitSkipped ? 1 : 2;
+}
