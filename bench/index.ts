@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 
-const BENCHMARKS = ['moons', 'chain', 'render', 'transformer', 'editor'];
+const BENCHMARKS = ['moons', 'chain', 'render', 'transformer', 'editor', 'startup'];
 
 console.log(
   `gradscript benchmarks: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0].model}`,

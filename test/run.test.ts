@@ -1,16 +1,24 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
-const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
-const fixtures = path.join(__dirname, 'fixtures', 'run');
+const root = path.join(__dirname, '..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+const fixtures = path.join(__dirname, 'fixtures');
 
-function run(...args: string[]) {
+/** `gradscript run …` in `cwd`; with GRADSCRIPT_CACHE_DEBUG set, the cache reports on stderr. */
+function runIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [cli, 'run', ...args], {
-    cwd: fixtures,
+    cwd,
     encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
+    env: { ...process.env, CI: 'true', GRADSCRIPT_CACHE_DEBUG: '', ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function run(...args: string[]) {
+  return runIn(path.join(fixtures, 'run'), args);
 }
 
 describe('gradscript run', () => {
@@ -50,5 +58,139 @@ describe('gradscript run', () => {
     const { status, stderr } = run('nowhere.ts');
     expect(status).toBe(1);
     expect(stderr.trim()).toBe('gradscript: no such file: nowhere.ts');
+  });
+});
+
+describe('gradscript run caches the compiled script', () => {
+  const projects: string[] = [];
+  afterAll(() => projects.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  /** A copy of fixtures/run-cache with a node_modules of its own (hence a cache of its own). */
+  function project(): { dir: string; cache: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-run-cache-'));
+    projects.push(dir);
+    fs.cpSync(path.join(fixtures, 'run-cache'), dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(root, path.join(dir, 'node_modules', 'gradscript'), 'dir');
+    return { dir, cache: path.join(dir, 'node_modules', '.cache', 'gradscript') };
+  }
+
+  const debug = { GRADSCRIPT_CACHE_DEBUG: '1' };
+  const manifests = (cache: string) => (fs.existsSync(cache) ? fs.readdirSync(cache) : []);
+
+  test('a second run of an unchanged script uses the cache and rewrites nothing', () => {
+    const { dir, cache } = project();
+    const first = runIn(dir, ['main.ts'], debug);
+    expect(first.stdout.trim()).toBe('Value(data=6, grad=0)');
+    expect(first.stderr).toMatch(/^gradscript cache: miss: no cache entry/);
+    expect(first.stderr).toContain('gradscript cache: wrote');
+    const [manifest] = manifests(cache);
+    const written = fs.statSync(path.join(cache, manifest)).mtimeMs;
+
+    const second = runIn(dir, ['main.ts'], debug);
+    expect(second.stdout.trim()).toBe('Value(data=6, grad=0)');
+    expect(second.stderr.trim()).toMatch(/^gradscript cache: hit \([^\n]*\)$/);
+    expect(second.status).toBe(0);
+    expect(manifests(cache)).toEqual([manifest]);
+    expect(fs.statSync(path.join(cache, manifest)).mtimeMs).toBe(written);
+  });
+
+  test('editing an imported file is a miss, and the new code runs', () => {
+    const { dir } = project();
+    runIn(dir, ['main.ts']);
+    const scale = path.join(dir, 'scale.ts');
+    fs.writeFileSync(scale, fs.readFileSync(scale, 'utf8').replace('v * 3', 'v * 4'));
+    const { stdout, stderr } = runIn(dir, ['main.ts'], debug);
+    expect(stderr).toContain(`gradscript cache: miss: ${scale} changed`);
+    expect(stdout.trim()).toBe('Value(data=8, grad=0)');
+    expect(runIn(dir, ['main.ts'], debug).stderr).toContain('gradscript cache: hit');
+  });
+
+  test('a tsconfig.json appearing where the first run found none is a miss', () => {
+    const { dir } = project();
+    runIn(dir, ['main.ts']);
+    const config = path.join(dir, 'tsconfig.json');
+    fs.writeFileSync(config, '{ "compilerOptions": { "strict": true, "skipLibCheck": true } }\n');
+    const { stdout, stderr } = runIn(dir, ['main.ts'], debug);
+    expect(stderr).toContain(`gradscript cache: miss: ${config} appeared`);
+    expect(stdout.trim()).toBe('Value(data=6, grad=0)');
+  });
+
+  test('--no-cache neither reads nor writes the cache', () => {
+    const { dir, cache } = project();
+    const { status, stdout, stderr } = runIn(dir, ['--no-cache', 'main.ts'], debug);
+    expect(stdout.trim()).toBe('Value(data=6, grad=0)');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(manifests(cache)).toEqual([]);
+  });
+
+  test.each([
+    ['cut short', (text: string) => text.slice(0, text.length >> 1)],
+    ['with its JavaScript altered', (text: string) => text.replace('mul', 'div')],
+  ])('a cache entry %s is a miss, not a crash', (_, damage) => {
+    const { dir, cache } = project();
+    runIn(dir, ['main.ts']);
+    const manifest = path.join(cache, manifests(cache)[0]);
+    fs.writeFileSync(manifest, damage(fs.readFileSync(manifest, 'utf8')));
+    const { status, stdout, stderr } = runIn(dir, ['main.ts'], debug);
+    expect(stderr).toMatch(/^gradscript cache: miss: unusable cache entry/);
+    expect(stdout.trim()).toBe('Value(data=6, grad=0)');
+    expect(status).toBe(0);
+    expect(runIn(dir, ['main.ts'], debug).stderr).toContain('gradscript cache: hit');
+  });
+});
+
+describe('gradscript run runs a script as node does', () => {
+  const runNode = (...args: string[]) => runIn(path.join(fixtures, 'run-node'), args);
+
+  test('require.main is the script’s module, and only the script’s', () => {
+    const { status, stdout, stderr } = runNode('main.ts');
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('main: true, imported: false');
+    expect(status).toBe(0);
+  });
+
+  test('everything after the script’s name goes to the script, options included', () => {
+    const { status, stdout, stderr } = runNode('args.ts', '-h', '--foo', '--no-cache', '--', 'x');
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toEqual(['-h', '--foo', '--no-cache', '--', 'x']);
+    expect(status).toBe(0);
+  });
+
+  test('an import of ./twice.js runs twice.ts, as TypeScript resolved it', () => {
+    const { status, stdout, stderr } = runNode('esm-specifier.ts');
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('Value(data=8, grad=0)');
+    expect(status).toBe(0);
+  });
+
+  test('a malformed tsconfig.json is an error at its line, and nothing runs', () => {
+    const { status, stdout, stderr } = runIn(path.join(fixtures, 'run-bad-tsconfig'), [
+      'script.ts',
+    ]);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('tsconfig.json(3,20): error TS1136: Property assignment expected.');
+    expect(status).toBe(1);
+  });
+
+  test('a directory is said to be one', () => {
+    const { status, stderr } = runIn(fixtures, ['run-node']);
+    expect(stderr.trim()).toBe('gradscript: run-node is a directory, not a script');
+    expect(status).toBe(1);
+  });
+
+  test('with allowJs, JavaScript files are run as TypeScript compiled them', () => {
+    const { status, stdout, stderr } = runIn(path.join(fixtures, 'run-allowjs'), ['main.ts']);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('8');
+    expect(status).toBe(0);
+  });
+
+  test('a Vite-style tsconfig (noEmit, allowImportingTsExtensions, ESNext modules) runs', () => {
+    const { status, stdout, stderr } = runIn(path.join(fixtures, 'run-vite'), ['main.ts']);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('Value(data=4, grad=0)');
+    expect(status).toBe(0);
   });
 });
