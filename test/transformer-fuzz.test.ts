@@ -1,8 +1,11 @@
 /**
  * Fuzzing the transformer: random programs mixing Value and number arithmetic, each generated
  * twice, in natural arithmetic and with explicit method calls; the rewritten natural form must
- * compute exactly what the method form computes. Programs with no Value must come out byte for
- * byte as they went in, and a type error planted anywhere must be reported where it was planted.
+ * compute exactly what the method form computes, and call every function in the same order.
+ * Each program is also laid out as formatters and people lay code out (line breaks before and
+ * after operators, comments inside expressions, no semicolons) and compiled under several
+ * tsconfig profiles. Programs with no Value must come out byte for byte as they went in, and a
+ * type error planted anywhere must be reported where it was planted.
  */
 import * as fc from 'fast-check';
 import * as path from 'path';
@@ -14,6 +17,8 @@ const SEED = 20261124;
 const PROGRAMS = 300;
 const PLAIN_PROGRAMS = 100;
 const PLANTED_ERRORS = 100;
+/** Programs per layout variant and per tsconfig profile. */
+const VARIANT_PROGRAMS = 60;
 
 type Kind = 'value' | 'number' | 'maybe';
 /** An expression in both spellings, with its precedence for printing without extra parentheses. */
@@ -136,7 +141,7 @@ interface Program {
 
 /** A whole program: declarations, then statements that grow the set of names they may use. */
 const program: fc.Arbitrary<Program> = fc
-  .array(fc.tuple(fc.nat(9), fc.constantFrom(...COMPOUND), fc.nat(1000)), {
+  .array(fc.tuple(fc.nat(10), fc.constantFrom(...COMPOUND), fc.nat(1000)), {
     minLength: 3,
     maxLength: 10,
   })
@@ -170,6 +175,14 @@ const program: fc.Arbitrary<Program> = fc
         } else if (form < 8 && e.kind !== 'maybe') {
           natural.push(`obj.p ${compound.op} ${e.natural};`);
           method.push(`obj.p = obj.p.${compound.method}(${e.method});`);
+        } else if (form === 10 && e.kind !== 'maybe') {
+          // Calls with effects in the target's key and on the right: JavaScript evaluates the
+          // object, the key, reads the target, and only then the right side (which here also
+          // replaces the element the target names).
+          natural.push(`arr[at(${k})] ${compound.op} effect(${e.natural}, ${k});`);
+          method.push(
+            `{ const o = arr; const key = at(${k}); const old = o[key]; const r = effect(${e.method}, ${k}); o[key] = old.${compound.method}(r); }`,
+          );
         } else if (e.kind !== 'maybe') {
           natural.push(`arr[i++ % 3] ${compound.op} ${e.natural};`);
           method.push(
@@ -214,18 +227,24 @@ export function results(): number[] {
   const arr = [new Value(1), new Value(-1), new Value(2)];
   let i = 0;
   const out: (Value | number)[] = [];
+  const calls: number[] = [];
+  const at = (k: number) => (calls.push(k), k % 3);
+  const effect = <T,>(x: T, k: number) => {
+    calls.push(100 + k);
+    arr[k % 3] = new Value(k);
+    return x;
+  };
   ${body}
   out.push(w0, m0, u0, obj.p, ...arr);
   const values = out.map((x) => (typeof x === 'number' ? x : x.data));
   Value.sum(out).backward();
-  return [...values, v0.grad, v1.grad, i];
+  return [...values, v0.grad, v1.grad, i, ...calls];
 }
 `;
 }
 
 /** Compiles virtual files (inside this package, so `gradscript` resolves) in one program. */
-function compile(files: Map<string, string>) {
-  const options = compilerOptions;
+function compile(files: Map<string, string>, options: ts.CompilerOptions = compilerOptions) {
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (name, ...rest) =>
@@ -315,3 +334,155 @@ test(`a type error planted anywhere in ${PLANTED_ERRORS} random programs is repo
     expect({ name, starts: found.get(name) }).toEqual({ name, starts: [start] });
   expect(planted.size).toBeGreaterThan(PLANTED_ERRORS * 0.9);
 }, 60_000);
+
+/** The same program laid out another way; the method-call twin stays as it was. */
+const LAYOUTS: Record<string, (text: string) => string> = {
+  'a line break after each operator': (text) =>
+    text.replace(/ (\*\*|\+|-|\*|\/|<=|>=|<|>) /g, ' $1\n      '),
+  'a line break before each operator': (text) =>
+    text.replace(/ (\*\*|\+|-|\*|\/|<=|>=|<|>) /g, '\n      $1 '),
+  'comments inside expressions': (text) =>
+    text.replace(/ (\*\*|\+|-|\*|\/|<=|>=|<|>) /g, ' /* a */ $1 /* b */ '),
+  // No line of these programs starts with `(`, `[` or a template: as written, each is safe.
+  'no semicolons': (text) => text.replace(/; (?=\S)/g, '\n  ').replace(/;$/gm, ''),
+};
+
+test.each(Object.keys(LAYOUTS))(
+  `${VARIANT_PROGRAMS} random programs with %s compute what their twins compute`,
+  (layout) => {
+    const programs = fc.sample(program, { seed: SEED + 3, numRuns: VARIANT_PROGRAMS });
+    const files = new Map<string, string>();
+    programs.forEach((p, k) => {
+      files.set(virtual(`laid${k}`), LAYOUTS[layout](p.natural));
+      files.set(virtual(`twin${k}`), p.method);
+    });
+    const compiled = compile(files);
+    expect(formatted(ts.getPreEmitDiagnostics(compiled))).toBe('');
+    programs.forEach((_, k) => {
+      const natural = compiled.getSourceFile(virtual(`laid${k}`))!.text;
+      const method = compiled.getSourceFile(virtual(`twin${k}`))!.text;
+      expect(natural.split('\n').length).toBe(files.get(virtual(`laid${k}`))!.split('\n').length);
+      expect({ program: k, results: run(natural) }).toEqual({ program: k, results: run(method) });
+    });
+  },
+  120_000,
+);
+
+const src = path.join(__dirname, '..', 'src');
+/** Inside this repository node10 cannot find the package by name: point it at the sources. */
+const node10Paths = {
+  gradscript: [path.join(src, 'index.ts')],
+  'gradscript/runtime': [path.join(src, 'runtime.ts')],
+};
+const PROFILES: Record<
+  string,
+  { options: ts.CompilerOptions; extension: string; adapt?: (text: string) => string }
+> = {
+  'commonjs with node10 resolution': {
+    options: {
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      paths: node10Paths,
+    },
+    extension: '.ts',
+  },
+  'commonjs under verbatimModuleSyntax': {
+    options: {
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      verbatimModuleSyntax: true,
+      paths: node10Paths,
+    },
+    extension: '.ts',
+    // What such a project writes: require-style imports, and `export =`.
+    adapt: (text) =>
+      text
+        .replace(
+          "import { Value } from 'gradscript';",
+          "import gradscript = require('gradscript');\nimport Value = gradscript.Value;",
+        )
+        .replace(/^export function /gm, 'function ') + 'export = { lift, negate, results };\n',
+  },
+  'nodenext, an ES module': {
+    options: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext },
+    extension: '.mts',
+  },
+  'bundler resolution with allowImportingTsExtensions': {
+    options: {
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      allowImportingTsExtensions: true,
+    },
+    extension: '.ts',
+  },
+};
+
+test.each(Object.keys(PROFILES))(
+  `${VARIANT_PROGRAMS} random programs under %s compute what their twins compute`,
+  (profile) => {
+    const { options, extension, adapt = (text: string) => text } = PROFILES[profile];
+    const programs = fc.sample(program, { seed: SEED + 4, numRuns: VARIANT_PROGRAMS });
+    const files = new Map<string, string>();
+    const name = (kind: string, k: number) => virtual(`${kind}${k}`).replace(/\.ts$/, extension);
+    programs.forEach((p, k) => {
+      files.set(name('natural', k), adapt(p.natural));
+      files.set(name('method', k), adapt(p.method));
+    });
+    const compiled = compile(files, { ...compilerOptions, ...options });
+    const diagnostics = [...files.keys()].flatMap((file) =>
+      ts.getPreEmitDiagnostics(compiled, compiled.getSourceFile(file)),
+    );
+    expect(formatted(diagnostics)).toBe('');
+    programs.forEach((_, k) => {
+      const natural = compiled.getSourceFile(name('natural', k))!.text;
+      const method = compiled.getSourceFile(name('method', k))!.text;
+      expect({ program: k, results: run(natural) }).toEqual({ program: k, results: run(method) });
+    });
+  },
+  120_000,
+);
+
+test.each([1, 5, 10, 20, 30])(
+  'a chain of %i un-annotated getters and methods settles, declared in either order',
+  (depth) => {
+    const members = Array.from({ length: depth }, (_, k) =>
+      k === 0
+        ? '  get g1() { return this.x * 2; }'
+        : `  get g${k + 1}() { return this.g${k} * 2; }`,
+    );
+    members.push(`  m() { return this.g${depth} + 1; }`, '  n() { return this.m() * 3; }');
+    const compiled = compile(
+      new Map(
+        [members, [...members].reverse()].map((body, order) => [
+          virtual(`chain${depth}-${order}`),
+          `import { Value } from 'gradscript';\nclass Chain {\n  constructor(readonly x: Value) {}\n${body.join('\n')}\n}\nexport function results(): number[] {\n  const x = new Value(1);\n  const y = new Chain(x).n() - 1;\n  y.backward();\n  return [y.data, x.grad];\n}\n`,
+        ]),
+      ),
+    );
+    expect(formatted(ts.getPreEmitDiagnostics(compiled))).toBe('');
+    for (const order of [0, 1]) {
+      const text = compiled.getSourceFile(virtual(`chain${depth}-${order}`))!.text;
+      expect(run(text)).toEqual([(2 ** depth + 1) * 3 - 1, 2 ** depth * 3]);
+    }
+  },
+  120_000,
+);
+
+test('an optional chain is not skipped past: `m?.w * 2` is reported as it is on numbers', () => {
+  const file = virtual('optional');
+  const text =
+    "import { Value } from 'gradscript';\nconst m: { w: Value } | undefined = Math.random() > 2 ? { w: new Value(1) } : undefined;\nexport const y = m?.w * 2;\n";
+  const compiled = compile(new Map([[file, text]]));
+  // On numbers TypeScript says TS18048 ('m.w' is possibly 'undefined'); on `(m?.w).mul(2)` it
+  // says TS2532 (Object is possibly 'undefined'): the same complaint, at the same place.
+  const diagnostics = ts.getPreEmitDiagnostics(compiled);
+  expect(diagnostics.map((d) => [d.code, d.start])).toEqual([[2532, text.indexOf('m?.w * 2')]]);
+});
+
+function formatted(diagnostics: readonly ts.Diagnostic[]): string {
+  return ts.formatDiagnostics(diagnostics.slice(0, 3), {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => __dirname,
+    getNewLine: () => '\n',
+  });
+}
