@@ -3,8 +3,6 @@
  * arithmetic, on gradscript's own TypeScript, whatever TypeScript the project has.
  */
 import { Command } from 'commander';
-import * as ts from 'typescript';
-import { buildProject, watchProject } from '../../transformer/build';
 
 export function buildCommand(): Command {
   return projectCommand('build', 'rewrite, type-check and write JavaScript, as tsc -p does', true);
@@ -22,6 +20,12 @@ function projectCommand(name: string, description: string, emit: boolean): Comma
     .option('--pretty', 'colour and source lines in diagnostics (the default on a terminal)')
     .option('--no-pretty', 'plain diagnostics, one line each')
     .action((flags: { project: string; watch?: boolean; pretty?: boolean }) => {
+      // Loaded here, not at the top: `gradscript run` on a cached script needs no compiler.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const ts = require('typescript') as typeof import('typescript');
+      const { buildProject, watchProject } =
+        require('../../transformer/build') as typeof import('../../transformer/build');
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const options = {
         project: flags.project,
         emit,

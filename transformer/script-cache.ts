@@ -1,0 +1,291 @@
+/**
+ * The on-disk cache of `gradscript run`. Compiling a script takes seconds (the type checker, in
+ * rounds), so the JavaScript it came to is kept with a record of everything the compilation
+ * looked at, and reused for as long as all of that is as it was.
+ *
+ * One manifest per entry script, in node_modules/.cache/gradscript of the nearest folder with a
+ * node_modules (else the system's temporary folder), named after the script's path. It holds:
+ *  - the key: this build of gradscript and the TypeScript it compiles with. The compiler options
+ *    follow from these and from the tsconfig files, which are among the inputs;
+ *  - the inputs: every file read, by the hash of its content (or by size and times under
+ *    node_modules and TypeScript's lib folder: for a script using @types/node, hashing those
+ *    ~400 declaration files, 3 MB, takes about 15 ms to their stats' 2); every path looked for and
+ *    whether it was a file or a directory, so that a file appearing where module resolution or
+ *    the tsconfig search found nothing is noticed; every directory listed (the @types folders)
+ *    and every real path asked for;
+ *  - the JavaScript emitted for each file.
+ *
+ * All of TypeScript's access to the file system goes through the hosts InputRecorder wraps. What
+ * the cache cannot see is a file under node_modules or TypeScript's lib folder rewritten with the
+ * same size, modification time and change time.
+ *
+ * Loading a manifest needs neither TypeScript nor the transformer: on a hit, neither is loaded.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Changes whenever the manifest's layout does, so that one from an older layout is a miss. */
+const MANIFEST_FORMAT = 1;
+
+/** What a compilation looked at, and what it found. */
+export interface ScriptInputs {
+  /** Every file read, with its fingerprint (see `fingerprint`). */
+  files: Record<string, string>;
+  /** Every path asked whether it is a file, with the answer. */
+  fileExists: Record<string, boolean>;
+  /** Every path asked whether it is a directory, with the answer. */
+  directoryExists: Record<string, boolean>;
+  /** Every directory whose subdirectories were listed, with their names. */
+  subdirectories: Record<string, string[]>;
+  /** Every path resolved through symbolic links, with where it led. */
+  realpaths: Record<string, string>;
+}
+
+/** The parts of TypeScript's hosts (compiler host, config-parsing host) that touch the disk. */
+export interface FileSystemHost {
+  fileExists(path: string): boolean;
+  readFile(path: string, encoding?: string): string | undefined;
+  directoryExists?(path: string): boolean;
+  getDirectories?(path: string): string[];
+  realpath?(path: string): string;
+}
+
+interface Manifest {
+  key: string;
+  entry: string;
+  inputs: ScriptInputs;
+  /** The emitted JavaScript, by the path of the file it came from. */
+  javascript: [string, string][];
+}
+
+/** Records what the hosts given to `record` find on the disk, for a manifest to check later. */
+export class InputRecorder {
+  readonly inputs: ScriptInputs = {
+    files: {},
+    fileExists: {},
+    directoryExists: {},
+    subdirectories: {},
+    realpaths: {},
+  };
+
+  /**
+   * Makes `host` record what it finds, and returns it. Its methods are replaced in place: the
+   * compiler host's getSourceFile calls the host's own readFile.
+   */
+  record<Host extends FileSystemHost>(host: Host): Host {
+    const inputs = this.inputs;
+    const recorded: FileSystemHost = host;
+    const { fileExists, readFile, directoryExists, getDirectories, realpath } = recorded;
+    recorded.fileExists = (file) => (inputs.fileExists[file] = fileExists.call(host, file));
+    recorded.readFile = (file, encoding) => {
+      // Taken before TypeScript reads the file: an edit in between makes the entry stale, not wrong.
+      inputs.files[file] = fingerprint(file);
+      return readFile.call(host, file, encoding);
+    };
+    if (directoryExists) {
+      recorded.directoryExists = (directory) =>
+        (inputs.directoryExists[directory] = directoryExists.call(host, directory));
+    }
+    if (getDirectories) {
+      recorded.getDirectories = (directory) => {
+        inputs.subdirectories[directory] = subdirectories(directory);
+        return getDirectories.call(host, directory);
+      };
+    }
+    if (realpath) {
+      recorded.realpath = (file) => (inputs.realpaths[file] = realpath.call(host, file));
+    }
+    return host;
+  }
+}
+
+/** The cached compilation of one entry script. Never throws: a cache that fails is a miss. */
+export class ScriptCache {
+  /** Where the manifest of the entry script is kept. */
+  readonly manifestPath: string;
+
+  /** `entry` is the script's absolute path; `debug` hears of every hit, miss and write. */
+  constructor(
+    private readonly entry: string,
+    private readonly debug: (message: string) => void,
+  ) {
+    const name = crypto.createHash('sha256').update(entry).digest('hex').slice(0, 16);
+    this.manifestPath = path.join(cacheDirectory(entry), `${path.basename(entry)}-${name}.json`);
+  }
+
+  /** The JavaScript of every file of the script, when nothing it was compiled from has changed. */
+  load(): Map<string, string> | undefined {
+    let missReason: string | undefined;
+    let manifest: Manifest | undefined;
+    try {
+      manifest = this.readManifest();
+      missReason = manifest ? changedInput(manifest.inputs) : 'no cache entry';
+    } catch (error) {
+      missReason = `unusable cache entry (${(error as Error).message})`;
+    }
+    if (!manifest || missReason !== undefined) {
+      this.debug(`miss: ${missReason} (${this.manifestPath})`);
+      return undefined;
+    }
+    this.debug(`hit (${this.manifestPath})`);
+    return new Map(manifest.javascript);
+  }
+
+  /** Keeps the compiled script. Written aside and renamed into place, so a run never reads half of one. */
+  save(javascript: ReadonlyMap<string, string>, inputs: ScriptInputs): void {
+    const temporary = `${this.manifestPath}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    try {
+      const manifest: Manifest = {
+        key: cacheKey(),
+        entry: this.entry,
+        inputs,
+        javascript: [...javascript],
+      };
+      const json = JSON.stringify(manifest);
+      fs.mkdirSync(path.dirname(this.manifestPath), { recursive: true });
+      fs.writeFileSync(temporary, `${sha256(json)}\n${json}`);
+      fs.renameSync(temporary, this.manifestPath);
+      this.debug(`wrote ${this.manifestPath}`);
+    } catch (error) {
+      fs.rmSync(temporary, { force: true });
+      this.debug(`could not write ${this.manifestPath}: ${(error as Error).message}`);
+    }
+  }
+
+  /** The manifest, if there is one for this script and this build; throws if it is damaged. */
+  private readManifest(): Manifest | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.manifestPath, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const newline = text.indexOf('\n');
+    const json = text.slice(newline + 1);
+    if (newline < 0 || text.slice(0, newline) !== sha256(json)) throw new Error('bad checksum');
+    const manifest = JSON.parse(json) as Manifest;
+    // The checksum vouches for the content, the key for its layout.
+    if (manifest.key !== cacheKey())
+      throw new Error('made by another build of gradscript or TypeScript');
+    if (manifest.entry !== this.entry) throw new Error(`made for ${manifest.entry}`);
+    return manifest;
+  }
+}
+
+/** The first input found to differ from what the manifest recorded, or undefined if none does. */
+function changedInput(inputs: ScriptInputs): string | undefined {
+  for (const [file, recorded] of Object.entries(inputs.files)) {
+    if (fingerprint(file) !== recorded) return `${file} changed`;
+  }
+  for (const [file, wasFile] of Object.entries(inputs.fileExists)) {
+    if ((kindOf(file) === 'file') !== wasFile) return `${file} ${wasFile ? 'went' : 'appeared'}`;
+  }
+  for (const [directory, wasDirectory] of Object.entries(inputs.directoryExists)) {
+    if ((kindOf(directory) === 'directory') !== wasDirectory)
+      return `${directory} ${wasDirectory ? 'went' : 'appeared'}`;
+  }
+  for (const [directory, names] of Object.entries(inputs.subdirectories)) {
+    if (subdirectories(directory).join('/') !== names.join('/')) return `${directory} changed`;
+  }
+  for (const [file, real] of Object.entries(inputs.realpaths)) {
+    if (realpathOrSelf(file) !== real) return `${file} now leads elsewhere`;
+  }
+  return undefined;
+}
+
+/**
+ * Stands for a file's content: its hash, or under node_modules and TypeScript's lib folder (which
+ * change by whole installs, and are most of what a script reads) its size and times.
+ */
+function fingerprint(file: string): string {
+  try {
+    if (file.split(/[\\/]/).includes('node_modules') || file.startsWith(typeScriptLib())) {
+      const { size, mtimeMs, ctimeMs } = fs.statSync(file);
+      return `stat:${size}:${mtimeMs}:${ctimeMs}`;
+    }
+    return `sha256:${crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function kindOf(file: string): 'file' | 'directory' | 'none' {
+  try {
+    // Not throwing for a missing file makes this several times quicker, and most paths looked for are missing.
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    return stat?.isFile() ? 'file' : stat?.isDirectory() ? 'directory' : 'none';
+  } catch {
+    // ENOTDIR, for a path through a file.
+    return 'none';
+  }
+}
+
+/** The names of a directory's subdirectories (following links), sorted; none if it is gone. */
+function subdirectories(directory: string): string[] {
+  try {
+    return fs
+      .readdirSync(directory)
+      .filter((name) => kindOf(path.join(directory, name)) === 'directory')
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** As TypeScript's ts.sys.realpath has it. */
+function realpathOrSelf(file: string): string {
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return file;
+  }
+}
+
+let typeScriptLibFolder: string | undefined;
+
+/** The folder of TypeScript's lib.*.d.ts: beside its main module, found without loading it. */
+function typeScriptLib(): string {
+  return (typeScriptLibFolder ??= path.dirname(require.resolve('typescript')) + path.sep);
+}
+
+/**
+ * Identifies what turns inputs into JavaScript: the manifest layout, gradscript's version and the
+ * transformer's code (the files beside this one: hashed, since rebuilding rewrites them all, most
+ * often unchanged), and the TypeScript module (by size and times, as it is 9 MB).
+ */
+function cacheKey(): string {
+  return (cacheKeyOfThisProcess ??= computeCacheKey());
+}
+
+let cacheKeyOfThisProcess: string | undefined;
+
+function computeCacheKey(): string {
+  // From dist/transformer, the package's root.
+  const { version } = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'),
+  ) as { version: string };
+  const transformer = fs
+    .readdirSync(__dirname)
+    .filter((name) => path.extname(name) === path.extname(__filename))
+    .sort()
+    .map((name) => `${name}:${fingerprint(path.join(__dirname, name))}`);
+  const typeScript = require.resolve('typescript');
+  return sha256(
+    JSON.stringify([MANIFEST_FORMAT, version, transformer, typeScript, fingerprint(typeScript)]),
+  );
+}
+
+/** node_modules/.cache/gradscript of the nearest folder with a node_modules, else a temporary folder. */
+function cacheDirectory(entry: string): string {
+  for (let directory = path.dirname(entry); ; directory = path.dirname(directory)) {
+    const modules = path.join(directory, 'node_modules');
+    if (kindOf(modules) === 'directory') return path.join(modules, '.cache', 'gradscript');
+    if (path.dirname(directory) === directory) return path.join(os.tmpdir(), 'gradscript-cache');
+  }
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
