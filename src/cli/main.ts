@@ -2,6 +2,7 @@
 /** The `gradscript` command: each subcommand lives in a file of its own beside this one. */
 import { Command } from 'commander';
 import { buildCommand, checkCommand } from './build';
+import { inspectCommand } from './inspect';
 import { playgroundCommand } from './playground';
 import { runCommand } from './run';
 import { trainCommand } from './train';
@@ -15,6 +16,7 @@ const program = new Command()
   .addCommand(buildCommand())
   .addCommand(checkCommand())
   .addCommand(trainCommand())
+  .addCommand(inspectCommand())
   .addCommand(playgroundCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
