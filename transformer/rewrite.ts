@@ -149,6 +149,26 @@ export function rewriteSourceFile(
   const deferred = new Set<ts.Node>();
   const errors: OperatorError[] = [];
   const roles = new Map<ts.Type, Role>();
+  /** Declarations whose staleness is being decided, so that a cycle of them ends. */
+  const visiting = new Set<ts.Declaration>();
+  /** Everything ending before this position is planned: what is known of it is final. */
+  let planned = 0;
+  /** Answers about declarations that are planned: each chain of them is walked once. */
+  const staleness = new Map<ts.Declaration, boolean>();
+  const declaredRoles = new Map<ts.Declaration, Role | undefined>();
+  const remembered = <T>(
+    memo: Map<ts.Declaration, T>,
+    declaration: ts.Declaration,
+    answer: () => T,
+  ): T => {
+    if (memo.has(declaration)) return memo.get(declaration)!;
+    const result = answer();
+    if (declaration.end <= planned && declaration.getSourceFile() === sourceFile)
+      memo.set(declaration, result);
+    return result;
+  };
+  /** What a Value's `add` returns: the type of every rewritten operation, once a Value is seen. */
+  let valueResult: ts.Type | undefined;
   /** Calls of the runtime helpers written by earlier rounds. */
   const helperCalls: ts.CallExpression[] = [];
 
@@ -201,6 +221,7 @@ export function rewriteSourceFile(
 
   function plan(node: ts.Node): void {
     tsi.forEachChild(node, plan);
+    planned = node.pos;
     const decided = decide(node);
     if (!decided) return;
     plans.set(node, decided);
@@ -323,8 +344,10 @@ export function rewriteSourceFile(
     const inner = skipParentheses(expression);
     if (deferred.has(inner)) return true;
     if (plannedRole(inner) ?? inferredRole(inner)) return false;
-    // `h.tanh()` is as out of date as `h` is: walk the access chain down to its root.
+    // `h.tanh()` is as out of date as `h` is, and `(a * b).tanh()` as `a * b`: walk the access
+    // chain down to its root.
     for (let link: ts.Expression = inner; ;) {
+      if (link !== inner && (plans.has(link) || deferred.has(link))) return true;
       const name = tsi.isPropertyAccessExpression(link) ? link.name : link;
       if (tsi.isIdentifier(name) || tsi.isPrivateIdentifier(name)) {
         const declaration = declarationOf(name);
@@ -354,11 +377,24 @@ export function rewriteSourceFile(
 
   /** True for a declaration without a type of its own whose inferred type this round rewrites. */
   function typedByRewrite(declaration: ts.Declaration): boolean {
+    return remembered(staleness, declaration, () => computeTypedByRewrite(declaration));
+  }
+
+  function computeTypedByRewrite(declaration: ts.Declaration): boolean {
     if ((declaration as { type?: ts.TypeNode }).type) return false;
     const file = declaration.getSourceFile();
-    return file === sourceFile
-      ? containsChange.has(declaration)
-      : (options.rewrittenThisRound?.has(file.fileName) ?? false);
+    if (file !== sourceFile) return options.rewrittenThisRound?.has(file.fileName) ?? false;
+    if (containsChange.has(declaration)) return true;
+    // `let total = k`, where k's type is about to change, changes with it.
+    const initializer = (declaration as { initializer?: ts.Expression }).initializer;
+    if (!initializer || visiting.has(declaration)) return false;
+    visiting.add(declaration);
+    try {
+      const inner = skipParentheses(initializer);
+      return (plannedRole(inner) ?? inferredRole(inner)) !== undefined || isStale(inner);
+    } finally {
+      visiting.delete(declaration);
+    }
   }
 
   function defer(node: ts.Node): undefined {
@@ -434,6 +470,12 @@ export function rewriteSourceFile(
   function inferredRole(expression: ts.Expression): Role | undefined {
     const call = tsi.isCallExpression(expression);
     const callee = call ? skipParentheses(expression.expression) : expression;
+    if (tsi.isPropertyAccessExpression(callee)) {
+      // `(a * b).tanh()`, `margin.relu()`, `d.data`: a member of what will be a Value.
+      const receiver = skipParentheses(callee.expression);
+      if ((plannedRole(receiver) ?? inferredRole(receiver)) === 'value' && valueResult)
+        return memberRole(valueResult, callee.name.text, call);
+    }
     const name = tsi.isPropertyAccessExpression(callee) ? callee.name : callee;
     if (!tsi.isIdentifier(name) && !tsi.isPrivateIdentifier(name)) return undefined;
     const declaration = declarationOf(name);
@@ -442,14 +484,37 @@ export function rewriteSourceFile(
       (tsi.isVariableDeclaration(declaration) || tsi.isPropertyDeclaration(declaration)) &&
       declaration.initializer
     ) {
-      if (!call) return plannedRole(declaration.initializer);
-      const f = skipParentheses(declaration.initializer);
-      return tsi.isArrowFunction(f) || tsi.isFunctionExpression(f) ? returnedRole(f) : undefined;
+      const initializer = skipParentheses(declaration.initializer);
+      if (!call) {
+        return remembered(declaredRoles, declaration, () => {
+          if (visiting.has(declaration)) return undefined;
+          visiting.add(declaration);
+          try {
+            return plannedRole(initializer) ?? inferredRole(initializer);
+          } finally {
+            visiting.delete(declaration);
+          }
+        });
+      }
+      return tsi.isArrowFunction(initializer) || tsi.isFunctionExpression(initializer)
+        ? returnedRole(initializer)
+        : undefined;
     }
     if (!call && tsi.isGetAccessorDeclaration(declaration)) return returnedRole(declaration);
     return call && (tsi.isFunctionDeclaration(declaration) || tsi.isMethodDeclaration(declaration))
       ? returnedRole(declaration)
       : undefined;
+  }
+
+  /** The role of member `name` of `type`, or of what calling it returns. */
+  function memberRole(type: ts.Type, name: string, call: boolean): Role | undefined {
+    const member = type.getProperty(name);
+    if (!member?.valueDeclaration) return undefined;
+    const memberType = checker.getTypeOfSymbolAtLocation(member, member.valueDeclaration);
+    if (!call) return roleOfType(memberType);
+    const returned = memberType.getCallSignatures().map((s) => roleOfType(s.getReturnType()));
+    if (returned.length === 0) return undefined;
+    return returned.every((r) => r === returned[0]) ? returned[0] : 'maybe';
   }
 
   function returnedRole(f: ts.SignatureDeclaration & { body?: ts.ConciseBody }): Role | undefined {
@@ -493,7 +558,15 @@ export function rewriteSourceFile(
     if (type.isIntersection())
       return type.types.some((t) => roleOfType(t) === 'value') ? 'value' : 'plain';
     if (!(type.flags & TypeFlags.Object)) return 'plain';
-    return VALUE_MEMBERS.every((name) => type.getProperty(name)) ? 'value' : 'plain';
+    if (!VALUE_MEMBERS.every((name) => type.getProperty(name))) return 'plain';
+    if (!valueResult) {
+      const add = type.getProperty('add')!;
+      const signature = checker
+        .getTypeOfSymbolAtLocation(add, add.valueDeclaration ?? sourceFile)
+        .getCallSignatures()[0];
+      valueResult = signature?.getReturnType();
+    }
+    return 'value';
   }
 
   function isStringLike(expression: ts.Expression): boolean {
