@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { rewriteProgram, type RewrittenProgram } from '../transformer/program';
+import { ProgramRewriter, rewriteProgram, type RewrittenProgram } from '../transformer/program';
 import { compilerOptions, runModule } from './compile';
 import { decode } from '@jridgewell/sourcemap-codec';
 
@@ -261,5 +261,55 @@ describe('the runtime import', () => {
       'const __gradscript = require("gradscript/runtime"); const { Value } = require(\'gradscript\');',
     );
     expect(text('main.js')).toContain('const loss = a.mul(a).add(__gradscript.mul(u, 3));');
+  });
+});
+
+describe('a rewriting carried across edits, as the editor does', () => {
+  const file = path.join(fixtures, 'carried.ts');
+  /** The rewritten text of `text`, from a rewriter that saw the texts before it. */
+  function rewriteInSequence(texts: string[]): { carried: string; fresh: string }[] {
+    const rewriter = new ProgramRewriter(ts, { carryRewritesAcrossEdits: true });
+    let oldProgram: ts.Program | undefined;
+    return texts.map((text) => {
+      const host = ts.createCompilerHost(options);
+      const { getSourceFile } = host;
+      host.getSourceFile = (name, ...rest) =>
+        name === file
+          ? ts.createSourceFile(name, text, ts.ScriptTarget.ES2022)
+          : getSourceFile(name, ...rest);
+      host.fileExists = (name) => name === file || ts.sys.fileExists(name);
+      const program = ts.createProgram({ rootNames: [file], options, host, oldProgram });
+      oldProgram = program;
+      const carried = rewriter.rewrite(program, host).getSourceFile(file)!.text;
+      const fresh = rewriteProgram(ts, ts.createProgram([file], options, host), host).getSourceFile(
+        file,
+      )!.text;
+      return { carried, fresh };
+    });
+  }
+
+  const start = [
+    "import { Value } from 'gradscript';",
+    'const a = new Value(2);',
+    'const b = new Value(3);',
+    'const n = 4;',
+    'const x = a * b + 0.5;',
+    'const y = x * 2 - n;',
+    '',
+  ].join('\n');
+
+  test('each edit gives what rewriting the new text afresh gives', () => {
+    const edits = [
+      start,
+      start.replace('0.5;', '0.55;'), // a digit typed: carried
+      start.replace('0.5;', '0.555;'),
+      start.replace('a * b', 'n * b').replace('0.5;', '0.555;'), // a Value becomes a number
+      start.replace('a * b', 'n * n').replace('0.5;', '0.555;'), // no Value left in x
+      start.replace('a * b', 'a * n').replace('0.5;', '0.555;'), // and back
+      start.replace('x * 2', 'xx * 2').replace('const x', 'const xx'),
+    ];
+    for (const [k, { carried, fresh }] of rewriteInSequence(edits).entries()) {
+      expect({ edit: k, text: carried }).toEqual({ edit: k, text: fresh });
+    }
   });
 });

@@ -45,6 +45,7 @@ function rewritingLanguageService(
   const rewriter = new ProgramRewriter(tsi, {
     runtimeModule: config.runtime,
     rewriteUnfinishedFiles: true,
+    carryRewritesAcrossEdits: true,
   });
   let seenProgram: ts.Program | undefined;
   let rewritten: RewrittenProgram | undefined;

@@ -45,6 +45,51 @@ export class PositionMap {
     return best ? best.generated + best.length : position;
   }
 
+  /** True when the rewritten offset `position` is text the rewriter made up, not the input's. */
+  isInserted(position: number): boolean {
+    const segment = this.segments[lastAtOrBefore(this.segments, position, (s) => s.generated)];
+    return segment !== undefined && !segment.copied;
+  }
+
+  /**
+   * The same map after the input's text from `start` to `end` is replaced by `length`
+   * characters, with where that text stands in the output; or undefined unless the replaced
+   * text lies inside a single copied segment and was copied nowhere else.
+   */
+  withEdit(
+    start: number,
+    end: number,
+    length: number,
+    side: 'before' | 'after',
+  ): { map: PositionMap; start: number; end: number } | undefined {
+    let holding = this.segments.filter(
+      (s) => s.copied && s.original <= end && start <= s.original + s.length,
+    );
+    // Typing where one copied piece ends and another begins: the edit belongs to the piece
+    // holding the token it touches.
+    if (holding.length === 2 && start === end) {
+      holding = holding.filter((s) =>
+        side === 'before' ? s.original + s.length === start : s.original === start,
+      );
+    }
+    if (holding.length !== 1) return undefined;
+    const [held] = holding;
+    if (start < held.original || end > held.original + held.length) return undefined;
+    const delta = length - (end - start);
+    if (held.length + delta <= 0) return undefined;
+    const map = new PositionMap();
+    for (const s of this.segments) {
+      map.push({
+        generated: map.generatedLength,
+        original: s !== held && s.original >= end ? s.original + delta : s.original,
+        length: s === held ? s.length + delta : s.length,
+        copied: s.copied,
+      });
+    }
+    const at = held.generated + (start - held.original);
+    return { map, start: at, end: at + (end - start) };
+  }
+
   private push(segment: Segment): void {
     this.segments.push(segment);
     this.generatedLength += segment.length;
@@ -72,6 +117,37 @@ export class PositionMaps {
 
   toGenerated(position: number): number {
     return this.rounds.reduce((p, map) => map.toGenerated(p), position);
+  }
+
+  /** True when the rewritten offset `position` was made up by some round of rewriting. */
+  isInserted(position: number): boolean {
+    for (let round = this.rounds.length - 1; round >= 0; round--) {
+      if (this.rounds[round].isInserted(position)) return true;
+      position = this.rounds[round].toOriginal(position);
+    }
+    return false;
+  }
+
+  /**
+   * Carries an edit of the user's text (`start` to `end` replaced by `length` characters)
+   * through every round: the maps after it, and where the edit lands in the rewritten text.
+   * Undefined when some round copied the edited text twice or split it, as `x += 1` does with x.
+   * An insertion between two copied pieces goes with the piece on the given side of it.
+   */
+  withEdit(
+    start: number,
+    end: number,
+    length: number,
+    side: 'before' | 'after',
+  ): { maps: PositionMaps; start: number; end: number } | undefined {
+    const rounds: PositionMap[] = [];
+    for (const round of this.rounds) {
+      const edited = round.withEdit(start, end, length, side);
+      if (!edited) return undefined;
+      rounds.push(edited.map);
+      ({ start, end } = edited);
+    }
+    return { maps: new PositionMaps(rounds), start, end };
   }
 }
 

@@ -30,6 +30,12 @@ export interface RewriterOptions {
   runtimeModule?: string;
   /** Rewrite what parses in files with syntax errors, as an editor needs; compilers leave them. */
   rewriteUnfinishedFiles?: boolean;
+  /**
+   * Carry a file's rewriting across an edit to it (a keystroke, in an editor), rather than
+   * rewriting it afresh: the edit is applied to the rewritten text, and the method calls the
+   * rewriting made up are checked to still stand on Values.
+   */
+  carryRewritesAcrossEdits?: boolean;
 }
 
 export interface TransformerConfig {
@@ -105,6 +111,8 @@ export class ProgramRewriter {
     if (examine && files.size > 0) current = next(program);
     let stuck: OperatorDiagnostic[] = [];
     const texts = new Map<string, Set<string>>();
+    /** Files whose carried rewriting no longer holds: they are rewritten afresh. */
+    const outdated: string[] = [];
     let rounds = 0;
     for (;;) {
       rounds++;
@@ -121,7 +129,12 @@ export class ProgramRewriter {
         const original = known?.original ?? sourceFile;
         const maps = known?.maps ?? new PositionMaps();
         this.seen.set(sourceFile.fileName, original);
+        const madeUp =
+          known && this.options.carryRewritesAcrossEdits
+            ? (position: number) => known.maps.isInserted(position)
+            : undefined;
         const rewrite = rewriteSourceFile(tsi, checker, sourceFile, {
+          madeUp,
           runtimeModule: this.options.runtimeModule,
           compilerOptions: current.getCompilerOptions(),
           rewrittenThisRound: changed,
@@ -131,6 +144,10 @@ export class ProgramRewriter {
           sourceFile.fileName,
           rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)),
         );
+        if (rewrite.outdated) {
+          outdated.push(sourceFile.fileName);
+          break;
+        }
         if (rewrite.text === undefined || !rewrite.map) continue;
         // Each round only turns operators into calls, so no text can come back; if one did,
         // rounds would go on for ever.
@@ -148,9 +165,13 @@ export class ProgramRewriter {
         });
         changed.add(sourceFile.fileName);
       }
-      if (changed.size === 0 || stuck.length > 0) break;
+      if (changed.size === 0 || stuck.length > 0 || outdated.length > 0) break;
       current = next(current);
       examine = withImporters(tsi, current, changed);
+    }
+    if (outdated.length > 0) {
+      outdated.forEach((fileName) => this.forget(fileName));
+      return this.rewrite(program, host);
     }
     const errors = [...stuck, ...[...this.operatorErrors.values()].flat()];
     return presentOriginalPositions(tsi, current, files, errors, baseHost, rounds);
@@ -192,11 +213,54 @@ export class ProgramRewriter {
     }
     const stale = withImporters(this.tsi, program, changed);
     for (const fileName of stale) {
-      this.files.delete(fileName);
-      this.seen.delete(fileName);
       this.operatorErrors.delete(fileName);
+      const after = program.getSourceFile(fileName);
+      if (this.options.carryRewritesAcrossEdits && after && this.carryAcross(after)) continue;
+      this.forget(fileName);
     }
     return stale;
+  }
+
+  private forget(fileName: string): void {
+    this.files.delete(fileName);
+    this.seen.delete(fileName);
+  }
+
+  /** Applies the edit that made `after` to the file's rewriting; false when it cannot. */
+  private carryAcross(after: ts.SourceFile): boolean {
+    const known = this.files.get(after.fileName);
+    if (!known) return false;
+    const before = known.original.text;
+    if (before === after.text) {
+      known.original = after;
+      return true;
+    }
+    let start = 0;
+    while (start < before.length && before[start] === after.text[start]) start++;
+    let tail = 0;
+    while (
+      tail < before.length - start &&
+      tail < after.text.length - start &&
+      before[before.length - 1 - tail] === after.text[after.text.length - 1 - tail]
+    )
+      tail++;
+    const end = before.length - tail;
+    const inserted = after.text.slice(start, after.text.length - tail);
+    // Only an edit within a name or a number keeps the shape of every expression: anything
+    // else (an operator, a bracket, a space that splits a token) is rewritten afresh.
+    const word = /^[\w$]*$/;
+    if (!word.test(inserted) || !word.test(before.slice(start, end))) return false;
+    const touches = (c: string | undefined) => c !== undefined && /[\w$]/.test(c);
+    if (!touches(before[start - 1]) && !touches(before[end])) return false;
+    const side = touches(before[start - 1]) ? 'before' : 'after';
+    const carried = known.maps.withEdit(start, end, inserted.length, side);
+    if (!carried) return false;
+    this.files.set(after.fileName, {
+      original: after,
+      text: known.text.slice(0, carried.start) + inserted + known.text.slice(carried.end),
+      maps: carried.maps,
+    });
+    return true;
   }
 }
 
