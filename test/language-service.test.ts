@@ -228,4 +228,74 @@ describe('a file being typed', () => {
     },
     30_000,
   );
+
+  test('a quick fix inside a rewritten expression edits the text as written', async () => {
+    const text = [
+      "import { Value } from 'gradscript';",
+      'const a = new Value(2), bias = new Value(3);',
+      'const y = (a * biass + 1) * a;',
+      '',
+    ].join('\n');
+    const { semantic, locate } = await open(text);
+    const misspelt = locate('biass');
+    expect(semantic.map((d) => ({ code: d.code, ...pick(d.start) }))).toEqual([
+      { code: 2552, ...pick(misspelt) },
+    ]);
+    const fixes = await server.request<
+      {
+        fixName: string;
+        changes: {
+          fileName: string;
+          textChanges: { start: Location; end: Location; newText: string }[];
+        }[];
+      }[]
+    >('getCodeFixes', {
+      file: unfinished,
+      startLine: misspelt.line,
+      startOffset: misspelt.offset,
+      endLine: misspelt.line,
+      endOffset: misspelt.offset + 'biass'.length,
+      errorCodes: [2552],
+    });
+    const spelling = fixes.find((f) => f.fixName === 'spelling');
+    expect(spelling?.changes).toEqual([
+      {
+        fileName: unfinished,
+        textChanges: [
+          {
+            start: pick(misspelt),
+            end: { line: misspelt.line, offset: misspelt.offset + 'biass'.length },
+            newText: 'bias',
+          },
+        ],
+      },
+    ]);
+  }, 30_000);
+
+  test('a keystroke that turns a Value operand into a number is rewritten afresh', async () => {
+    const text = [
+      "import { Value } from 'gradscript';",
+      'const a = new Value(2), b = new Value(3);',
+      'const a2 = 5;',
+      'const y = a * b;',
+      '',
+    ].join('\n');
+    const { semantic, locate } = await open(text);
+    expect(semantic).toEqual([]);
+    // Typing `2` after `a` in `a * b` leaves the carried rewriting calling `a2.mul(b)`, on a
+    // number; the plugin must notice and rewrite the file as `b.rmul(a2)`.
+    const end = locate('a * b', 1);
+    server.notify('change', {
+      ...end,
+      endLine: end.line,
+      endOffset: end.offset,
+      insertString: '2',
+    });
+    const after = await server.request<Diagnostic[]>('semanticDiagnosticsSync', {
+      file: unfinished,
+    });
+    expect(after).toEqual([]);
+    const info = await server.request<{ displayString: string }>('quickinfo', locate('y ='));
+    expect(info.displayString).toBe('const y: Value');
+  }, 30_000);
 });

@@ -73,7 +73,7 @@ function rewritingLanguageService(
       const text = texts.get(fileName)?.text;
       return text === undefined
         ? host.getScriptSnapshot(fileName)
-        : tsi.ScriptSnapshot.fromString(text);
+        : snapshotTellingChanges(tsi, text);
     },
     getScriptVersion(fileName) {
       const entry = texts.get(fileName);
@@ -88,14 +88,20 @@ function rewritingLanguageService(
     if (!program) return undefined;
     if (program !== seenProgram) {
       seenProgram = program;
-      rewritten = rewriter.rewrite(program, undefined);
-      for (const file of rewritten.getSourceFiles()) {
-        const text = rewriter.rewrittenText(file.fileName);
-        const known = texts.get(file.fileName);
-        if (text === undefined) texts.delete(file.fileName);
-        else if (known?.text !== text)
-          texts.set(file.fileName, { text, version: (known?.version ?? 0) + 1 });
-      }
+      // Each round's program is the second service's own, kept up to date incrementally: the
+      // last round's is the one every question is then asked of, checked only once.
+      rewritten = rewriter.rewrite(program, undefined, (rewrittenTexts) => {
+        for (const fileName of texts.keys())
+          if (!rewrittenTexts.has(fileName)) texts.delete(fileName);
+        for (const [fileName, text] of rewrittenTexts) {
+          const known = texts.get(fileName);
+          if (known?.text !== text)
+            texts.set(fileName, { text, version: (known?.version ?? 0) + 1 });
+        }
+        return service.getProgram()!;
+      });
+      for (const fileName of texts.keys())
+        if (rewriter.rewrittenText(fileName) === undefined) texts.delete(fileName);
     }
     return rewritten;
   }
@@ -118,12 +124,25 @@ function rewritingLanguageService(
   const proxy: ts.LanguageService = Object.create(original);
 
   proxy.getSemanticDiagnostics = (fileName) => {
-    const program = sync();
+    let program = sync();
     if (!program) return original.getSemanticDiagnostics(fileName);
-    const sourceFile = program.getSourceFile(fileName);
-    return sourceFile
-      ? [...program.getSemanticDiagnostics(sourceFile)]
-      : original.getSemanticDiagnostics(fileName);
+    let sourceFile = program.getSourceFile(fileName);
+    if (!sourceFile) return original.getSemanticDiagnostics(fileName);
+    // A rewriting carried across the last edit holds while no diagnostic falls on the text it
+    // made up; one there (`mul` on what is now a number) means the file is rewritten afresh.
+    // The check reads the diagnostics the answer is made of, so it costs nothing more.
+    const raw = Object.getPrototypeOf(program) as ts.Program;
+    if (
+      raw
+        .getSemanticDiagnostics(raw.getSourceFile(fileName))
+        .some((d) => d.start !== undefined && rewriter.madeUpInCarried(fileName, d.start))
+    ) {
+      rewriter.forget(fileName);
+      seenProgram = undefined;
+      program = sync()!;
+      sourceFile = program.getSourceFile(fileName)!;
+    }
+    return [...program.getSemanticDiagnostics(sourceFile)];
   };
   proxy.getSuggestionDiagnostics = (fileName) =>
     ask(fileName, (s) => s.getSuggestionDiagnostics(fileName)).map((d) =>
@@ -260,4 +279,31 @@ function unique<T extends { textSpan: ts.TextSpan }>(
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * A rewritten text that tells the parser what changed since the text it had before, so that a
+ * keystroke reparses a few nodes rather than the whole file (as the editor's own texts do).
+ */
+function snapshotTellingChanges(tsi: typeof ts, text: string): ts.IScriptSnapshot {
+  return {
+    getText: (start, end) => text.substring(start, end),
+    getLength: () => text.length,
+    getChangeRange(old) {
+      const before = old.getText(0, old.getLength());
+      const shorter = Math.min(before.length, text.length);
+      let prefix = 0;
+      while (prefix < shorter && before[prefix] === text[prefix]) prefix++;
+      let suffix = 0;
+      while (
+        suffix < shorter - prefix &&
+        before[before.length - 1 - suffix] === text[text.length - 1 - suffix]
+      )
+        suffix++;
+      return tsi.createTextChangeRange(
+        tsi.createTextSpan(prefix, before.length - prefix - suffix),
+        text.length - prefix - suffix,
+      );
+    },
+  };
 }

@@ -32,8 +32,8 @@ export interface RewriterOptions {
   rewriteUnfinishedFiles?: boolean;
   /**
    * Carry a file's rewriting across an edit to it (a keystroke, in an editor), rather than
-   * rewriting it afresh: the edit is applied to the rewritten text, and the method calls the
-   * rewriting made up are checked to still stand on Values.
+   * rewriting it afresh: the edit is applied to the rewritten text. The host then checks that
+   * no diagnostic falls on text the rewriting made up (see madeUpInCarried).
    */
   carryRewritesAcrossEdits?: boolean;
 }
@@ -85,34 +85,45 @@ export class ProgramRewriter {
   /** Every user file looked at, as it was then, rewritten or not. */
   private readonly seen = new Map<string, ts.SourceFile>();
   private readonly operatorErrors = new Map<string, OperatorDiagnostic[]>();
+  /** Files whose rewriting was carried across their last edit rather than made afresh. */
+  private readonly carried = new Set<string>();
 
   constructor(
     private readonly tsi: TypeScript,
     private readonly options: RewriterOptions = {},
   ) {}
 
-  rewrite(program: ts.Program, host: ts.CompilerHost | undefined): RewrittenProgram {
+  /**
+   * Rewrites `program` to a fixpoint. Each round's Program is made by `programOf`, given the
+   * rewritten text of every rewritten file; by default a new Program over `host` that reuses
+   * the previous round's SourceFiles (an editor passes its language service's own).
+   */
+  rewrite(
+    program: ts.Program,
+    host: ts.CompilerHost | undefined,
+    programOf?: (rewritten: ReadonlyMap<string, string>) => ts.Program,
+  ): RewrittenProgram {
     const { tsi, files } = this;
     const baseHost = host ?? tsi.createCompilerHost(program.getCompilerOptions());
     let current = program;
     const rewritingHost = hostServing(tsi, baseHost, files, () => current);
     const next = (oldProgram: ts.Program) =>
-      tsi.createProgram({
-        rootNames: oldProgram.getRootFileNames(),
-        options: oldProgram.getCompilerOptions(),
-        host: rewritingHost,
-        oldProgram,
-        projectReferences: oldProgram.getProjectReferences(),
-        configFileParsingDiagnostics: oldProgram.getConfigFileParsingDiagnostics(),
-      });
+      programOf
+        ? programOf(new Map([...files].map(([name, file]) => [name, file.text])))
+        : tsi.createProgram({
+            rootNames: oldProgram.getRootFileNames(),
+            options: oldProgram.getCompilerOptions(),
+            host: rewritingHost,
+            oldProgram,
+            projectReferences: oldProgram.getProjectReferences(),
+            configFileParsingDiagnostics: oldProgram.getConfigFileParsingDiagnostics(),
+          });
 
     /** The files a round looks at: the ones whose types may have moved (all, the first time). */
     let examine = this.forgetChanged(program);
     if (examine && files.size > 0) current = next(program);
     let stuck: OperatorDiagnostic[] = [];
     const texts = new Map<string, Set<string>>();
-    /** Files whose carried rewriting no longer holds: they are rewritten afresh. */
-    const outdated: string[] = [];
     let rounds = 0;
     for (;;) {
       rounds++;
@@ -129,12 +140,7 @@ export class ProgramRewriter {
         const original = known?.original ?? sourceFile;
         const maps = known?.maps ?? new PositionMaps();
         this.seen.set(sourceFile.fileName, original);
-        const madeUp =
-          known && this.options.carryRewritesAcrossEdits
-            ? (position: number) => known.maps.isInserted(position)
-            : undefined;
         const rewrite = rewriteSourceFile(tsi, checker, sourceFile, {
-          madeUp,
           runtimeModule: this.options.runtimeModule,
           compilerOptions: current.getCompilerOptions(),
           rewrittenThisRound: changed,
@@ -144,10 +150,6 @@ export class ProgramRewriter {
           sourceFile.fileName,
           rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)),
         );
-        if (rewrite.outdated) {
-          outdated.push(sourceFile.fileName);
-          break;
-        }
         if (rewrite.text === undefined || !rewrite.map) continue;
         // Each round only turns operators into calls, so no text can come back; if one did,
         // rounds would go on for ever.
@@ -165,13 +167,9 @@ export class ProgramRewriter {
         });
         changed.add(sourceFile.fileName);
       }
-      if (changed.size === 0 || stuck.length > 0 || outdated.length > 0) break;
+      if (changed.size === 0 || stuck.length > 0) break;
       current = next(current);
       examine = withImporters(tsi, current, changed);
-    }
-    if (outdated.length > 0) {
-      outdated.forEach((fileName) => this.forget(fileName));
-      return this.rewrite(program, host);
     }
     const errors = [...stuck, ...[...this.operatorErrors.values()].flat()];
     return presentOriginalPositions(tsi, current, files, errors, baseHost, rounds);
@@ -221,9 +219,21 @@ export class ProgramRewriter {
     return stale;
   }
 
-  private forget(fileName: string): void {
+  /** Drops what is remembered of a file: the next rewrite() rewrites it afresh. */
+  forget(fileName: string): void {
     this.files.delete(fileName);
     this.seen.delete(fileName);
+    this.carried.delete(fileName);
+  }
+
+  /**
+   * True when the file's rewriting was carried across an edit and the rewritten `position` is
+   * text the rewriting made up: a diagnostic there (`Property 'mul' does not exist on type
+   * 'number'`) means the edit changed what the rewriting stood on.
+   */
+  madeUpInCarried(fileName: string, position: number): boolean {
+    const file = this.files.get(fileName);
+    return this.carried.has(fileName) && file !== undefined && file.maps.isInserted(position);
   }
 
   /** Applies the edit that made `after` to the file's rewriting; false when it cannot. */
@@ -231,6 +241,7 @@ export class ProgramRewriter {
     const known = this.files.get(after.fileName);
     if (!known) return false;
     const before = known.original.text;
+    this.carried.add(after.fileName);
     if (before === after.text) {
       known.original = after;
       return true;
@@ -254,7 +265,10 @@ export class ProgramRewriter {
     if (!touches(before[start - 1]) && !touches(before[end])) return false;
     const side = touches(before[start - 1]) ? 'before' : 'after';
     const carried = known.maps.withEdit(start, end, inserted.length, side);
-    if (!carried) return false;
+    if (!carried) {
+      this.carried.delete(after.fileName);
+      return false;
+    }
     this.files.set(after.fileName, {
       original: after,
       text: known.text.slice(0, carried.start) + inserted + known.text.slice(carried.end),
@@ -441,7 +455,9 @@ function presentOriginalPositions(
 
   const { getSyntacticDiagnostics, getSemanticDiagnostics, getDeclarationDiagnostics, emit } =
     program;
-  const result = program as RewrittenProgram & { gradscriptRounds: number };
+  // A program of its own that speaks through the rewritten one, which stays as it was: an
+  // editor's language service goes on using it.
+  const result = Object.create(program) as RewrittenProgram & { gradscriptRounds: number };
   result.gradscriptRounds = rounds;
   result.getSyntacticDiagnostics = (sourceFile, token) =>
     getSyntacticDiagnostics(current(sourceFile), token).map(toOriginal);

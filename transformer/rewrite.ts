@@ -57,8 +57,6 @@ export interface Rewrite {
   map?: PositionMap;
   /** Operators that have no meaning on a Value, positioned in the input text. */
   errors: OperatorError[];
-  /** A made-up method call whose receiver is no longer a Value: rewrite the file afresh. */
-  outdated?: boolean;
 }
 
 export interface RewriteOptions {
@@ -72,28 +70,7 @@ export interface RewriteOptions {
    * one is left as written, and everything around it is rewritten.
    */
   syntaxErrors?: readonly number[];
-  /**
-   * Where an earlier rewriting made text up, in a file whose rewriting was carried across an
-   * edit: each method call made up there must still be called on a Value.
-   */
-  madeUp?: (position: number) => boolean;
 }
-
-/** The members a rewriting calls or reads on a Value. */
-const MADE_UP_MEMBERS = new Set([
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'radd',
-  'rsub',
-  'rmul',
-  'rdiv',
-  'rpow',
-  'neg',
-  'data',
-]);
 
 /** The members an operand's type must have to count as a Value. */
 const VALUE_MEMBERS = [
@@ -196,7 +173,6 @@ export function rewriteSourceFile(
   const helperCalls: ts.CallExpression[] = [];
 
   const runtimeImport = findRuntimeImport();
-  let outdated = false;
   /**
    * What an `any` operand is taken for. The checker cannot say what it holds, so in a file that
    * works with Values it goes through the runtime helpers, which look at what they get: a
@@ -222,7 +198,6 @@ export function rewriteSourceFile(
   // A file whose last helper call settled into a method call no longer needs the import.
   const dropImport = runtimeImport !== undefined && !needsRuntime;
   const addImport = runtimeImport === undefined && needsRuntime;
-  if (outdated) return { errors, outdated };
   if (plans.size === 0 && !dropImport) return { errors };
 
   const out = new Output(text);
@@ -256,22 +231,12 @@ export function rewriteSourceFile(
   }
 
   function decide(node: ts.Node): Plan | undefined {
-    if (options.madeUp) checkMadeUp(node);
     if (spansSyntaxError(node)) return undefined;
     if (tsi.isBinaryExpression(node)) return decideBinary(node);
     if (tsi.isPrefixUnaryExpression(node) || tsi.isPostfixUnaryExpression(node))
       return decideUnary(node);
     if (runtimeImport && tsi.isCallExpression(node)) return decideHelperCall(node);
     return undefined;
-  }
-
-  /** A method call or `.data` that a rewriting made up must still stand on a Value. */
-  function checkMadeUp(node: ts.Node): void {
-    if (!tsi.isPropertyAccessExpression(node) || !options.madeUp!(node.name.getStart(sourceFile)))
-      return;
-    if (!MADE_UP_MEMBERS.has(node.name.text)) return;
-    if (tsi.isIdentifier(node.expression) && node.expression.text === RUNTIME_NAMESPACE) return;
-    if (roleOf(node.expression, 'plain') !== 'value') outdated = true;
   }
 
   /** True when the file imports a class whose instances are Values (`import { Value } from …`). */
