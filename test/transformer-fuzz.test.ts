@@ -374,10 +374,14 @@ const node10Paths = {
   gradscript: [path.join(src, 'index.ts')],
   'gradscript/runtime': [path.join(src, 'runtime.ts')],
 };
-const PROFILES: Record<
-  string,
-  { options: ts.CompilerOptions; extension: string; adapt?: (text: string) => string }
-> = {
+interface Profile {
+  options: ts.CompilerOptions;
+  extension: string;
+  adapt?: (text: string) => string;
+  /** The natural-arithmetic file in a language of its own, the twin staying TypeScript. */
+  natural?: { extension: string; adapt: (text: string) => string };
+}
+const PROFILES: Record<string, Profile> = {
   'commonjs with node10 resolution': {
     options: {
       module: ts.ModuleKind.CommonJS,
@@ -407,6 +411,11 @@ const PROFILES: Record<
     options: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext },
     extension: '.mts',
   },
+  'allowJs, the natural form a JSDoc-typed JavaScript file': {
+    options: { allowJs: true, checkJs: true },
+    extension: '.ts',
+    natural: { extension: '.js', adapt: javascriptWithJsDoc },
+  },
   'bundler resolution with allowImportingTsExtensions': {
     options: {
       module: ts.ModuleKind.ESNext,
@@ -417,15 +426,44 @@ const PROFILES: Record<
   },
 };
 
+/**
+ * The natural form as JavaScript, its types in JSDoc: the helpers it never calls go, and each
+ * annotation becomes the JSDoc tag that says the same.
+ */
+function javascriptWithJsDoc(text: string): string {
+  const replacements: [string | RegExp, string][] = [
+    [/^const arithmetic = [^]*?(?=^export function results)/m, ''],
+    [
+      'export function results(): number[] {',
+      '/** @returns {number[]} */\nexport function results() {',
+    ],
+    ['let u0: Value | number =', '/** @type {Value | number} */\n  let u0 ='],
+    ['const out: (Value | number)[] = [];', '/** @type {(Value | number)[]} */\n  const out = [];'],
+    ['const calls: number[] = [];', '/** @type {number[]} */\n  const calls = [];'],
+    ['const at = (k: number) =>', 'const at = (/** @type {number} */ k) =>'],
+    [
+      'const effect = <T,>(x: T, k: number) => {',
+      '/**\n   * @template T\n   * @param {T} x\n   * @param {number} k\n   * @returns {T}\n   */\n  const effect = (x, k) => {',
+    ],
+  ];
+  return replacements.reduce((js, [from, to]) => {
+    const replaced = js.replace(from, to);
+    if (replaced === js) throw new Error(`the template no longer has ${String(from)}`);
+    return replaced;
+  }, text);
+}
+
 test.each(Object.keys(PROFILES))(
   `${VARIANT_PROGRAMS} random programs under %s compute what their twins compute`,
   (profile) => {
     const { options, extension, adapt = (text: string) => text } = PROFILES[profile];
+    const natural = PROFILES[profile].natural ?? { extension, adapt };
     const programs = fc.sample(program, { seed: SEED + 4, numRuns: VARIANT_PROGRAMS });
     const files = new Map<string, string>();
-    const name = (kind: string, k: number) => virtual(`${kind}${k}`).replace(/\.ts$/, extension);
+    const name = (kind: string, k: number) =>
+      virtual(`${kind}${k}`).replace(/\.ts$/, kind === 'natural' ? natural.extension : extension);
     programs.forEach((p, k) => {
-      files.set(name('natural', k), adapt(p.natural));
+      files.set(name('natural', k), natural.adapt(p.natural));
       files.set(name('method', k), adapt(p.method));
     });
     const compiled = compile(files, { ...compilerOptions, ...options });
