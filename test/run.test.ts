@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -124,6 +124,31 @@ describe('gradscript run caches the compiled script', () => {
     expect(status).toBe(0);
     expect(manifests(cache)).toEqual([]);
   });
+
+  test('four runs racing on an empty cache all run the script, and leave one usable entry', async () => {
+    const { dir, cache } = project();
+    const racing = Array.from(
+      { length: 4 },
+      () =>
+        new Promise<{ status: number | null; stdout: string }>((resolve) => {
+          const child = spawn(process.execPath, [cli, 'run', 'main.ts'], {
+            cwd: dir,
+            env: { ...process.env, CI: 'true', GRADSCRIPT_CACHE_DEBUG: '' },
+          });
+          let stdout = '';
+          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          child.on('close', (status) => resolve({ status, stdout }));
+        }),
+    );
+    for (const { status, stdout } of await Promise.all(racing)) {
+      expect({ status, stdout: stdout.trim() }).toEqual({
+        status: 0,
+        stdout: 'Value(data=6, grad=0)',
+      });
+    }
+    expect(manifests(cache)).toHaveLength(1);
+    expect(runIn(dir, ['main.ts'], debug).stderr).toContain('gradscript cache: hit');
+  }, 60_000);
 
   test.each([
     ['cut short', (text: string) => text.slice(0, text.length >> 1)],
