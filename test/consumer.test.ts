@@ -27,7 +27,8 @@ const PROGRAM = [
   'const d = a * b;',
   'const e = d * 2 - 1 / a + u * 2;',
   'e.backward();',
-  'console.log(e.data, a.grad, b.grad);',
+  // `process` needs Node's types, which gradscript brings: the project never installed them.
+  'process.stdout.write(`${e.data} ${a.grad} ${b.grad}\\n`);',
   '',
 ].join('\n');
 

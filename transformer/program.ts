@@ -172,7 +172,11 @@ export class ProgramRewriter {
       examine = withImporters(tsi, current, changed);
     }
     const errors = [...stuck, ...[...this.operatorErrors.values()].flat()];
-    return presentOriginalPositions(tsi, current, files, errors, baseHost, rounds);
+    // A language service goes on using the program it made (programOf): it gets a program of
+    // its own that speaks through it. A program made here is changed in place, so that what a
+    // compiler keeps of it (tsc -b's record of each file's diagnostics) holds the mapped ones.
+    const presented = programOf ? (Object.create(current) as ts.Program) : current;
+    return presentOriginalPositions(tsi, presented, current, files, errors, baseHost, rounds);
   }
 
   /** The rewritten text of a file, or undefined if it needed no rewriting. */
@@ -419,6 +423,7 @@ function stuckDiagnostic(tsi: TypeScript, fileName: string): OperatorDiagnostic 
  */
 function presentOriginalPositions(
   tsi: TypeScript,
+  presented: ts.Program,
   program: ts.Program,
   files: Map<string, RewrittenFile>,
   operatorErrors: OperatorDiagnostic[],
@@ -455,9 +460,7 @@ function presentOriginalPositions(
 
   const { getSyntacticDiagnostics, getSemanticDiagnostics, getDeclarationDiagnostics, emit } =
     program;
-  // A program of its own that speaks through the rewritten one, which stays as it was: an
-  // editor's language service goes on using it.
-  const result = Object.create(program) as RewrittenProgram & { gradscriptRounds: number };
+  const result = presented as RewrittenProgram & { gradscriptRounds: number };
   result.gradscriptRounds = rounds;
   result.getSyntacticDiagnostics = (sourceFile, token) =>
     getSyntacticDiagnostics(current(sourceFile), token).map(toOriginal);
