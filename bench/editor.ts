@@ -1,25 +1,27 @@
 /**
- * What the language-service plugin adds to each keystroke: on a 500-line file written with
- * natural arithmetic, one character is typed, then the editor asks for diagnostics and a hover,
- * with and without the plugin.
+ * What the language-service plugin adds to each keystroke, through a real tsserver as an editor
+ * runs it: on files of 500 and 2,000 lines written with natural arithmetic, one character is
+ * typed, then the editor asks for diagnostics and a hover. Two tsservers answer side by side, one
+ * on a project without the plugin (plain TypeScript, which reports every operator on a Value as
+ * an error) and one on the same project with it.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
-import init from '../transformer/language-service';
-import { median } from './stats';
+import { TsServer } from '../test/tsserver';
+import { type Figure, median, publish } from './stats';
 
 const root = path.join(__dirname, '..', '..');
-const file = path.join(root, 'bench', 'editor-sample.ts');
 
-/** 500 lines: a chain of Value arithmetic, so every line is rewritten. */
-function sample(lines = 500): string {
+/** A chain of Value arithmetic, so every line is rewritten. */
+function sample(lines: number): string {
   const body = [
     "import { Value } from 'gradscript';",
     'const a = new Value(1.5);',
     'const b = new Value(-2);',
     'const x0 = a * b;',
   ];
-  // Each line reads one from about halfway up, so inferred types nest only ~log2(500) deep.
+  // Each line reads one from about halfway up, so inferred types nest only ~log2(lines) deep.
   for (let i = 1; body.length < lines - 1; i++) {
     body.push(`const x${i} = (x${i >> 1} * a + b / 2 - ${i % 7}) * 0.5;`);
   }
@@ -27,81 +29,102 @@ function sample(lines = 500): string {
   return body.join('\n') + '\n';
 }
 
-function service(
-  text: () => string,
-  version: () => number,
-  withPlugin: boolean,
-): ts.LanguageService {
-  const options: ts.CompilerOptions = {
+/** A project folder holding `text` as sample.ts, with or without the plugin in its tsconfig. */
+function project(scratch: string, name: string, text: string, withPlugin: boolean): string {
+  const folder = path.join(scratch, name);
+  fs.mkdirSync(folder);
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'node16',
     strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.Node16,
-    moduleResolution: ts.ModuleResolutionKind.Node16,
+    noEmit: true,
     skipLibCheck: true,
     types: [],
+    plugins: withPlugin ? [{ name: 'gradscript/language-service' }] : [],
   };
-  const host: ts.LanguageServiceHost = {
-    getCompilationSettings: () => options,
-    getScriptFileNames: () => [file],
-    getScriptVersion: (name) => (name === file ? String(version()) : '0'),
-    getScriptSnapshot: (name) => {
-      const content = name === file ? text() : ts.sys.readFile(name);
-      return content === undefined ? undefined : ts.ScriptSnapshot.fromString(content);
-    },
-    getCurrentDirectory: () => root,
-    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-    fileExists: (name) => name === file || ts.sys.fileExists(name),
-    readFile: (name) => (name === file ? text() : ts.sys.readFile(name)),
-    readDirectory: ts.sys.readDirectory,
-    directoryExists: ts.sys.directoryExists,
-    getDirectories: ts.sys.getDirectories,
-  };
-  const plain = ts.createLanguageService(host);
-  if (!withPlugin) return plain;
-  const info = {
-    languageService: plain,
-    languageServiceHost: host,
-    config: {},
-  } as unknown as ts.server.PluginCreateInfo;
-  return init({ typescript: ts }).create(info);
+  fs.writeFileSync(path.join(folder, 'tsconfig.json'), JSON.stringify({ compilerOptions }));
+  const file = path.join(folder, 'sample.ts');
+  fs.writeFileSync(file, text);
+  return file;
 }
 
-export function editorBenchmark(keystrokes = 30): void {
-  const lines = sample();
-  const results: Record<string, number[]> = {};
-  for (const withPlugin of [false, true]) {
-    let text = lines;
-    let version = 0;
-    const ls = service(
-      () => text,
-      () => version,
-      withPlugin,
-    );
-    ls.getSemanticDiagnostics(file); // the first check, before any typing
-    const times: number[] = [];
-    for (let i = 0; i < keystrokes; i++) {
-      // Type one digit into a constant halfway down the file.
-      const at = text.indexOf('* 0.5;', text.length / 2);
-      text = text.slice(0, at + 5) + String(i % 10) + text.slice(at + 5);
-      version++;
-      const started = process.hrtime.bigint();
-      ls.getSemanticDiagnostics(file);
-      ls.getQuickInfoAtPosition(file, text.indexOf('x250') + 1);
-      times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    }
-    results[withPlugin ? 'plugin' : 'plain'] = times;
+/** Milliseconds from a one-character edit to the diagnostics and a hover, per keystroke. */
+async function keystrokes(server: TsServer, file: string, text: string, count: number) {
+  server.notify('open', { file, fileContent: text });
+  await server.request('semanticDiagnosticsSync', { file }); // the first check, before any typing
+  const hover = text.split('\n').findIndex((line) => line.startsWith('const x250 '));
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    // Type one digit into a constant halfway down the file.
+    const at = text.indexOf('* 0.5;', text.length / 2) + 5;
+    const before = text.slice(0, at).split('\n');
+    const line = before.length;
+    const offset = before[before.length - 1].length + 1;
+    text = text.slice(0, at) + String(i % 10) + text.slice(at);
+    const started = process.hrtime.bigint();
+    server.notify('change', {
+      file,
+      line,
+      offset,
+      endLine: line,
+      endOffset: offset,
+      insertString: String(i % 10),
+    });
+    await server.request('semanticDiagnosticsSync', { file });
+    await server.request('quickinfo', { file, line: hover + 1, offset: 7 });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
-  const plain = median(results.plain);
-  const plugin = median(results.plugin);
-  console.log(
-    `\nEditor latency per keystroke on a 500-line file (diagnostics + hover, median of ${keystrokes})`,
-  );
-  console.log(
-    `  plain TypeScript  ${plain.toFixed(1)} ms (reports every operator on a Value as an error)`,
-  );
-  console.log(
-    `  with the plugin   ${plugin.toFixed(1)} ms   added ${(plugin - plain).toFixed(1)} ms, ratio ${(plugin / plain).toFixed(2)}x`,
-  );
+  return median(times);
 }
 
-if (require.main === module) editorBenchmark();
+export async function editorBenchmark(count = 30): Promise<Figure[]> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-editor-bench-'));
+  // tsserver finds plugins in <probe>/node_modules; point it at this package.
+  fs.mkdirSync(path.join(scratch, 'node_modules'));
+  fs.symlinkSync(root, path.join(scratch, 'node_modules', 'gradscript'), 'dir');
+  const figures: Figure[] = [];
+  try {
+    for (const lines of [500, 2000]) {
+      const text = sample(lines);
+      const median: Record<string, number> = {};
+      for (const withPlugin of [false, true]) {
+        const name = `${withPlugin ? 'plugin' : 'plain'}-${lines}`;
+        const server = new TsServer(scratch);
+        try {
+          median[name] = await keystrokes(
+            server,
+            project(scratch, name, text, withPlugin),
+            text,
+            count,
+          );
+        } finally {
+          server.close();
+        }
+      }
+      const plain = median[`plain-${lines}`];
+      const plugin = median[`plugin-${lines}`];
+      const added = plugin - plain;
+      figures.push(
+        {
+          key: `editor.${lines}.plain.ms`,
+          label: `editor, ${lines}-line file, a keystroke's diagnostics + hover: plain TypeScript`,
+          value: plain,
+          unit: 'ms',
+          ratio: 1,
+        },
+        {
+          key: `editor.${lines}.plugin.ms`,
+          label: `editor, ${lines}-line file, a keystroke's diagnostics + hover: with the plugin (${added >= 0 ? '+' : ''}${added.toFixed(0)} ms)`,
+          value: plugin,
+          unit: 'ms',
+          ratio: plugin / plain,
+        },
+      );
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+if (require.main === module) void editorBenchmark().then(publish);

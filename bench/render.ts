@@ -5,7 +5,7 @@
  */
 import type { Viz } from '@viz-js/viz' with { 'resolution-mode': 'import' };
 import { Value, drawDot, renderSvg } from '../src';
-import { median } from './stats';
+import { type Figure, median, publish } from './stats';
 
 /** Dense layers of tanh units, eight wide, deep enough for about `size` values. */
 function layeredGraph(size: number): Value {
@@ -29,7 +29,7 @@ async function time(runs: number, render: () => unknown): Promise<number> {
   return median(times);
 }
 
-export async function renderBenchmark(runs = 3): Promise<void> {
+export async function renderBenchmark(runs = 3): Promise<Figure[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS build, as render.ts loads it
   const { instance } = require('@viz-js/viz') as { instance(): Promise<Viz> };
   const viz = await instance();
@@ -38,8 +38,7 @@ export async function renderBenchmark(runs = 3): Promise<void> {
     await renderSvg(layeredGraph(100));
     viz.render(drawDot(layeredGraph(100)), { format: 'svg' });
   }
-  console.log(`\nGraph rendering, WebAssembly Graphviz (median of ${runs})`);
-  console.log('  values   renderSvg   default layout');
+  const figures: Figure[] = [];
   for (const size of [100, 500, 2000]) {
     const graph = layeredGraph(size);
     const values = graph.topologicalOrder().length;
@@ -48,9 +47,24 @@ export async function renderBenchmark(runs = 3): Promise<void> {
     const full = await time(runs, () => {
       if (viz.render(dot, { format: 'svg' }).status !== 'success') throw new Error('render failed');
     });
-    const ms = (t: number) => `${t.toFixed(0)} ms`.padStart(9);
-    console.log(`  ${String(values).padStart(6)}   ${ms(limited)}   ${ms(full)}`);
+    figures.push(
+      {
+        key: `render.${size}.default.ms`,
+        label: `graph of ${values} values, WebAssembly Graphviz, its default layout`,
+        value: full,
+        unit: 'ms',
+        ratio: 1,
+      },
+      {
+        key: `render.${size}.renderSvg.ms`,
+        label: `graph of ${values} values, renderSvg (layout effort limited above 300 values)`,
+        value: limited,
+        unit: 'ms',
+        ratio: limited / full,
+      },
+    );
   }
+  return figures;
 }
 
-if (require.main === module) void renderBenchmark();
+if (require.main === module) void renderBenchmark().then(publish);

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { compileScript } from '../transformer/compile';
-import { median } from './stats';
+import { type Figure, median, publish } from './stats';
 
 const root = path.join(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -39,18 +39,18 @@ function project(): string {
   return dir;
 }
 
-/** Seconds from spawning `node …args` in `cwd` to its exit; throws unless it printed `expected`. */
-function seconds(cwd: string, args: string[], expected: string): number {
+/** Milliseconds from spawning `node …args` in `cwd` to its exit; throws unless it printed `expected`. */
+function milliseconds(cwd: string, args: string[], expected: string): number {
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.stdout.trim() !== expected) {
     throw new Error(`node ${args.join(' ')} printed ${result.stdout}${result.stderr}`);
   }
   return elapsed;
 }
 
-export function startupBenchmark(runs = 5): void {
+export function startupBenchmark(runs = 5): Figure[] {
   const dir = project();
   try {
     const compiled = compileScript(ts, path.join(dir, 'hello.ts'));
@@ -66,17 +66,26 @@ export function startupBenchmark(runs = 5): void {
     const plain: number[] = [];
     for (let i = 0; i < runs; i++) {
       fs.rmSync(cache, { recursive: true, force: true });
-      cold.push(seconds(dir, run, expected));
-      warm.push(seconds(dir, run, expected));
-      plain.push(seconds(dir, ['hello.js'], expected));
+      cold.push(milliseconds(dir, run, expected));
+      warm.push(milliseconds(dir, run, expected));
+      plain.push(milliseconds(dir, ['hello.js'], expected));
     }
-    console.log(`\nStart-up of a five-line script (median of ${runs}, each a fresh process)`);
-    console.log(`  gradscript run hello.ts, cold (no cache)  ${median(cold).toFixed(2)} s`);
-    console.log(`  gradscript run hello.ts, warm (cached)    ${median(warm).toFixed(2)} s`);
-    console.log(`  node hello.js (the compiled output)       ${median(plain).toFixed(2)} s`);
+    const floor = median(plain);
+    const figure = (key: string, label: string, times: number[]): Figure => ({
+      key: `startup.${key}.ms`,
+      label: `start-up of a five-line script: ${label}`,
+      value: median(times),
+      unit: 'ms',
+      ratio: median(times) / floor,
+    });
+    return [
+      figure('node', 'node hello.js, the compiled output (floor)', plain),
+      figure('warm', 'gradscript run hello.ts, warm (cached)', warm),
+      figure('cold', 'gradscript run hello.ts, cold (no cache)', cold),
+    ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (require.main === module) startupBenchmark();
+if (require.main === module) publish(startupBenchmark());

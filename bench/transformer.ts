@@ -10,16 +10,16 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { rewriteProgram } from '../transformer/program';
-import { median } from './stats';
+import { type Figure, median, publish } from './stats';
 
 const root = path.join(__dirname, '..', '..');
 
-function seconds(command: string, cwd = root): number {
+function milliseconds(command: string, cwd = root): number {
   const started = process.hrtime.bigint();
   spawnSync(path.join(root, 'node_modules', '.bin', command), ['--noEmit', '-p', 'tsconfig.json'], {
     cwd,
   });
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 /**
@@ -83,21 +83,52 @@ export function generatedProject(): string {
   return dir;
 }
 
-export function transformerBenchmark(runs = 5): void {
+export function transformerBenchmark(runs = 5): Figure[] {
   const generated = generatedProject();
   const tsc: number[] = [];
   const tspc: number[] = [];
   const generatedTsc: number[] = [];
   const generatedTspc: number[] = [];
   for (let i = 0; i < runs; i++) {
-    tsc.push(seconds('tsc'));
-    tspc.push(seconds('tspc'));
-    generatedTsc.push(seconds('tsc', generated));
-    generatedTspc.push(seconds('tspc', generated));
+    tsc.push(milliseconds('tsc'));
+    tspc.push(milliseconds('tspc'));
+    generatedTsc.push(milliseconds('tsc', generated));
+    generatedTspc.push(milliseconds('tspc', generated));
   }
+  const repository = rewriteStats(root);
+  const generatedStats = rewriteStats(generated);
   fs.rmSync(generated, { recursive: true, force: true });
+  const pair = (key: string, what: string, plain: number[], patched: number[]): Figure[] => [
+    {
+      key: `transformer.${key}.tsc.ms`,
+      label: `tsc --noEmit, ${what}`,
+      value: median(plain),
+      unit: 'ms',
+      ratio: 1,
+    },
+    {
+      key: `transformer.${key}.tspc.ms`,
+      label: `tspc --noEmit (rewriting, then checking), ${what}`,
+      value: median(patched),
+      unit: 'ms',
+      ratio: median(patched) / median(plain),
+    },
+  ];
+  return [
+    ...pair('repository', `this repository (${repository})`, tsc, tspc),
+    ...pair(
+      'generated',
+      `a generated 3,000-line file (${generatedStats})`,
+      generatedTsc,
+      generatedTspc,
+    ),
+  ];
+}
+
+/** How many files the project in `folder` has, how many are rewritten, in how many rounds. */
+function rewriteStats(folder: string): string {
   const config = ts.getParsedCommandLineOfConfigFile(
-    path.join(root, 'tsconfig.json'),
+    path.join(folder, 'tsconfig.json'),
     {},
     {
       ...ts.sys,
@@ -115,18 +146,7 @@ export function transformerBenchmark(runs = 5): void {
   const rewritten = program
     .getSourceFiles()
     .filter((f) => !f.isDeclarationFile && f.text !== ts.sys.readFile(f.fileName)).length;
-  console.log(
-    `\nTransformer cost (${config.fileNames.length} files, ${rewritten} rewritten, ${program.gradscriptRounds} rounds; median of ${runs})`,
-  );
-  console.log(`  tsc --noEmit   ${median(tsc).toFixed(2)} s`);
-  console.log(
-    `  tspc --noEmit  ${median(tspc).toFixed(2)} s   ratio ${(median(tspc) / median(tsc)).toFixed(2)}x`,
-  );
-  console.log(`  a generated 3,000-line file of Value code:`);
-  console.log(`  tsc --noEmit   ${median(generatedTsc).toFixed(2)} s`);
-  console.log(
-    `  tspc --noEmit  ${median(generatedTspc).toFixed(2)} s   ratio ${(median(generatedTspc) / median(generatedTsc)).toFixed(2)}x`,
-  );
+  return `${config.fileNames.length} files, ${rewritten} rewritten, ${program.gradscriptRounds} rounds`;
 }
 
-if (require.main === module) transformerBenchmark();
+if (require.main === module) publish(transformerBenchmark());

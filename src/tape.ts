@@ -5,152 +5,356 @@
  * on the same leaves. Data-dependent ops (relu) are recomputed each replay, so they follow the
  * new data; code that would build a different graph for other data (an `if` on a value) needs
  * a new recording.
+ *
+ * Replay computes what eager forward and backward() compute, bit for bit, with fewer and
+ * tighter instructions than there are nodes:
+ * - A sum (Value.sum, or a chain built by `loss = loss + term`) is one instruction, and the
+ *   products among its terms that nothing else uses are folded into it. A neuron's weighted sum
+ *   becomes a dot product over contiguous ranges of the data array, as hand-written code would
+ *   lay it out. Forward adds the terms in eager's order; backward scatters both partials.
+ * - Number operands are constants of their instruction; a relu that is a sum's only use is
+ *   computed by the sum's instruction.
+ * - Backward skips a sum whose gradient is zero (behind a relu that is off), where that cannot
+ *   change a bit of any gradient (see `sumBackward`).
+ * - Forward computes consecutive sums of one shape (a layer's neurons) four at a time, so that
+ *   their chains of additions overlap in the CPU; each still adds in eager's order (see
+ *   `groupForward`).
+ * Folding moves work in time (a product's backward runs with its sum's), and floating-point
+ * addition is not associative, so a fold is kept only where it leaves every gradient's
+ * additions in eager's order (see `Recorder`).
+ *
+ * Recording is meant to cost little next to a few replays, so it is written as a handful of
+ * passes over typed arrays indexed by node position: no object, array, Map or closure per node
+ * (on a graph of tens of thousands of nodes, growing a JS array or a Map costs more than all the
+ * passes together), and the arrays themselves are kept from one recording to the next.
  */
-import type { Value } from './engine';
+import { OpCode, type Value } from './engine';
 
-const enum Op {
-  Leaf,
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  PowConstant,
+/** The instructions, each followed in the program by its operands: data slots or constants. */
+const enum Instruction {
+  // [instruction, out, a]
   Neg,
   Relu,
   Tanh,
   Sigmoid,
   Exp,
   Log,
+  // [instruction, out, a, constant]
+  AddConstant,
+  SubConstant,
+  ConstantSub,
+  MulConstant,
+  DivConstant,
+  ConstantDiv,
+  PowConstant,
+  ConstantPow,
+  // [instruction, out, a, b]
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  // [instruction, out, initial constant, run count, (run kind, length, a, b) for each run]
   Sum,
+  // The same, then the slot of the relu applied to the sum.
+  SumRelu,
+  // [instruction, count], then `count` sums of one shape (see `groupSums`). Only forward sees
+  // it: it is not an instruction of `starts`.
+  Group,
 }
 
-const OPS: Record<string, Op> = {
-  '+': Op.Add,
-  '-': Op.Sub,
-  '*': Op.Mul,
-  '/': Op.Div,
-  '**': Op.Pow,
-  neg: Op.Neg,
-  relu: Op.Relu,
-  tanh: Op.Tanh,
-  sigmoid: Op.Sigmoid,
-  exp: Op.Exp,
-  log: Op.Log,
-  sum: Op.Sum,
+/** A run of a sum's terms, contiguous in the data array (and in the constants). */
+const enum Run {
+  /** data[a + k] */
+  Plain,
+  /** constants[b + k] */
+  Constant,
+  /** data[a + k] * data[b + k] */
+  Product,
+  /** data[a + k] * constants[b + k] */
+  ProductConstant,
+}
+
+const INSTRUCTIONS: Partial<Record<OpCode, Instruction>> = {
+  [OpCode.Neg]: Instruction.Neg,
+  [OpCode.Relu]: Instruction.Relu,
+  [OpCode.Tanh]: Instruction.Tanh,
+  [OpCode.Sigmoid]: Instruction.Sigmoid,
+  [OpCode.Exp]: Instruction.Exp,
+  [OpCode.Log]: Instruction.Log,
+  [OpCode.AddConstant]: Instruction.AddConstant,
+  [OpCode.SubConstant]: Instruction.SubConstant,
+  [OpCode.ConstantSub]: Instruction.ConstantSub,
+  [OpCode.MulConstant]: Instruction.MulConstant,
+  [OpCode.DivConstant]: Instruction.DivConstant,
+  [OpCode.ConstantDiv]: Instruction.ConstantDiv,
+  [OpCode.PowConstant]: Instruction.PowConstant,
+  [OpCode.ConstantPow]: Instruction.ConstantPow,
+  [OpCode.Add]: Instruction.Add,
+  [OpCode.Sub]: Instruction.Sub,
+  [OpCode.Mul]: Instruction.Mul,
+  [OpCode.Div]: Instruction.Div,
+  [OpCode.Pow]: Instruction.Pow,
+  [OpCode.Sum]: Instruction.Sum,
 };
 
+/** INSTRUCTIONS as a typed array, -1 where there is none, for the recorder's per-node lookup. */
+const INSTRUCTION_OF = new Int8Array(256).fill(-1);
+for (const [code, instruction] of Object.entries(INSTRUCTIONS)) {
+  INSTRUCTION_OF[Number(code)] = instruction;
+}
+
 export class Tape {
-  private readonly ops: Uint8Array;
-  /** Node i's operands are operands[first[i] .. first[i + 1]). */
-  private readonly first: Int32Array;
-  private readonly operands: Int32Array;
-  /** The exponent of each `**k` node. */
+  /**
+   * The instructions and their operands, in the order forward runs them, and the Group
+   * instructions that tell forward which sums to compute together.
+   */
+  private readonly program: Int32Array;
+  /** Where each instruction starts in `program`: backward walks them from the last. */
+  private readonly starts: Int32Array;
   private readonly constants: Float64Array;
   private readonly data: Float64Array;
   private readonly grad: Float64Array;
-  /** The leaves, by node index; interior nodes have none. */
-  private readonly leaves: (Value | undefined)[];
-  private readonly index = new Map<Value, number>();
+  private readonly leaves: Value[];
+  private readonly leafSlots: Int32Array;
+  /** Each recorded node's slot, by its place in the topological order (-1: folded into a sum). */
+  private readonly slotOf: Int32Array;
+  /** Each recorded node's place in the topological order, made when read() first needs it. */
+  private positions?: Map<Value, number>;
+  private readonly outputSlot: number;
 
-  private constructor(private readonly output: Value) {
-    const order = output.topologicalOrder();
-    const index = this.index;
-    order.forEach((v, i) => index.set(v, i));
-    const n = order.length;
-    this.ops = new Uint8Array(n);
-    this.first = new Int32Array(n + 1);
-    this.constants = new Float64Array(n);
-    this.data = new Float64Array(n);
-    this.grad = new Float64Array(n);
-    this.leaves = new Array(n);
-    const operands: number[] = [];
-    order.forEach((v, i) => {
-      this.first[i] = operands.length;
-      if (v.children.length === 0) {
-        this.ops[i] = Op.Leaf;
-        this.leaves[i] = v;
-        return;
+  /** Lays out the data slots and writes the program for the graph `r` has planned. */
+  private constructor(
+    private readonly output: Value,
+    r: Recorder,
+  ) {
+    const n = r.nodeCount;
+    const { code, first, second, constantOf, computedBy, sumAt, reluOfSum, sumOfRelu } = r;
+    const { termKind, termA, termB, termConstant } = r;
+
+    // Slots: first the terms of each sum, run by run, so that a run's nodes are contiguous
+    // where they can be; then every other node, in topological order. The same loop bounds
+    // the program's and the constants' lengths, for the arrays they are written into.
+    const slotOf = new Int32Array(n).fill(-1);
+    let slotCount = 0;
+    let programBound = 4 * n;
+    let constantBound = n;
+    for (let i = 0; i < n; i++) {
+      const s = sumAt[i];
+      if (s < 0) continue;
+      const termEnd = r.sumTermEnd[s];
+      programBound += 1 + 4 * (termEnd - r.sumTermStart[s]);
+      constantBound += termEnd - r.sumTermStart[s];
+      for (let start = r.sumTermStart[s], end = 0; start < termEnd; start = end) {
+        end = runEnd(r, start, termEnd, undefined);
+        const kind = termKind[start];
+        if (kind !== Run.Constant) slotCount = layOut(termA, start, end, slotOf, slotCount);
+        if (kind === Run.Product) slotCount = layOut(termB, start, end, slotOf, slotCount);
       }
-      const op = v.op.startsWith('**') && v.op.length > 2 ? Op.PowConstant : OPS[v.op];
-      if (op === undefined) throw new Error(`Tape cannot record the operation '${v.op}'`);
-      if (op === Op.PowConstant) this.constants[i] = Number(v.op.slice(2));
-      this.ops[i] = op;
-      for (const child of v.children) operands.push(index.get(child)!);
-    });
-    this.first[n] = operands.length;
-    this.operands = Int32Array.from(operands);
+    }
+    for (let i = 0; i < n; i++) if (computedBy[i] === i && slotOf[i] < 0) slotOf[i] = slotCount++;
+
+    const program = (r.program = grown(r.program, programBound));
+    const starts = (r.starts = grown(r.starts, n));
+    const constants = (r.constants = grown(r.constants, constantBound));
+    let pc = 0;
+    let instructionCount = 0;
+    let constantCount = 0;
+    const leaves = new Array<Value>(r.leafCount);
+    const leafSlots = new Int32Array(r.leafCount);
+    let leafCount = 0;
+    for (let i = 0; i < n; i++) {
+      if (computedBy[i] !== i) continue; // folded into a sum
+      if (code[i] === OpCode.Leaf) {
+        leaves[leafCount] = r.order[i]!;
+        leafSlots[leafCount++] = slotOf[i];
+        continue;
+      }
+      if (sumOfRelu[i] >= 0) continue; // computed by its sum's instruction
+      starts[instructionCount++] = pc;
+      const s = sumAt[i];
+      if (s >= 0) {
+        const relu = reluOfSum[i];
+        program[pc++] = relu < 0 ? Instruction.Sum : Instruction.SumRelu;
+        program[pc++] = slotOf[i];
+        constants[constantCount] = r.sumInitial[s];
+        program[pc++] = constantCount++;
+        const runCount = pc++;
+        program[runCount] = 0;
+        // Runs end where the slots stop being contiguous; a run's constants are laid out together.
+        const termEnd = r.sumTermEnd[s];
+        for (let start = r.sumTermStart[s], end = 0; start < termEnd; start = end) {
+          end = runEnd(r, start, termEnd, slotOf);
+          const kind = termKind[start];
+          const withConstants = kind === Run.Constant || kind === Run.ProductConstant;
+          program[pc++] = kind;
+          program[pc++] = end - start;
+          program[pc++] = kind === Run.Constant ? 0 : slotOf[termA[start]];
+          program[pc++] = withConstants
+            ? constantCount
+            : kind === Run.Product
+              ? slotOf[termB[start]]
+              : 0;
+          if (withConstants)
+            for (let t = start; t < end; t++) constants[constantCount++] = termConstant[t];
+          program[runCount]++;
+        }
+        if (relu >= 0) program[pc++] = slotOf[relu];
+        continue;
+      }
+      const instruction = INSTRUCTION_OF[code[i]];
+      program[pc++] = instruction;
+      program[pc++] = slotOf[i];
+      program[pc++] = slotOf[first[i]];
+      if (instruction >= Instruction.Add) program[pc++] = slotOf[second[i]];
+      else if (instruction >= Instruction.AddConstant) {
+        constants[constantCount] = constantOf[i];
+        program[pc++] = constantCount++;
+      }
+    }
+    const grouped = (r.grouped = grown(r.grouped, pc + instructionCount));
+    const length = groupSums(program, pc, starts, instructionCount, slotCount, grouped);
+    this.program = grouped.slice(0, length);
+    this.starts = starts.slice(0, instructionCount);
+    this.constants = constants.slice(0, constantCount);
+    this.data = new Float64Array(slotCount);
+    this.grad = new Float64Array(slotCount);
+    this.leaves = leaves;
+    this.leafSlots = leafSlots;
+    this.slotOf = slotOf;
+    this.outputSlot = slotOf[n - 1];
   }
 
   /** Records the graph that `output` ends, as it is now. */
   static record(output: Value): Tape {
-    return new Tape(output);
+    // The recorder's arrays are kept for the next recording, unless this graph made them huge.
+    const recorder = keptRecorder ?? new Recorder();
+    keptRecorder = undefined;
+    try {
+      recorder.plan(output);
+      return new Tape(output, recorder);
+    } finally {
+      recorder.release();
+      if (recorder.capacity <= KEPT_NODES) keptRecorder = recorder;
+    }
   }
 
-  /** A recorded node's data as of the last forward(): the Value objects themselves keep what they had when recorded. */
+  /**
+   * A recorded node's data as of the last forward(): the Value objects themselves keep what
+   * they had when recorded. A node folded into a sum is computed again from its operands, as
+   * the sum's instruction computed it.
+   */
   read(node: Value): number {
-    const i = this.index.get(node);
-    if (i === undefined) throw new Error('that Value is not part of this tape');
-    return this.data[i];
+    const at = this.positionOf(node);
+    if (at === undefined) throw new Error('that Value is not part of this tape');
+    if (this.slotOf[at] >= 0) return this.data[this.slotOf[at]];
+    if (isProduct(node.code)) return this.read(node.operand as Value) * this.valueOf(node.other);
+    // A link of an addition chain: down to the chain's first operand, then add back up.
+    const links: Value[] = [];
+    let x = node;
+    for (; this.slotOf[this.positionOf(x)!] < 0 && isAddition(x.code); x = x.operand as Value) {
+      links.push(x);
+    }
+    let total = this.read(x);
+    for (let k = links.length - 1; k >= 0; k--) total += this.valueOf(links[k].other);
+    return total;
+  }
+
+  private positionOf(node: Value): number | undefined {
+    if (!this.positions) {
+      // The recorder's order is the engine's topological order (see Recorder.sort), and a
+      // node's operands never change, so sorting again gives every node its recorded place.
+      const positions = (this.positions = new Map());
+      this.output.topologicalOrder().forEach((v, i) => positions.set(v, i));
+    }
+    return this.positions.get(node);
+  }
+
+  private valueOf(operand: Value['other']): number {
+    return typeof operand === 'number' ? operand : this.read(operand as Value);
   }
 
   /** Recomputes every node from the leaves' current data; returns the output's new data. */
   forward(): number {
-    const { ops, first, operands, constants, data, leaves } = this;
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i];
-      if (op === Op.Leaf) {
-        data[i] = leaves[i]!.data;
+    const { program, constants, data, leaves, leafSlots } = this;
+    for (let i = 0; i < leaves.length; i++) data[leafSlots[i]] = leaves[i].data;
+    for (let pc = 0; pc < program.length;) {
+      const op = program[pc];
+      const out = program[pc + 1];
+      if (op === Instruction.Group) {
+        pc = groupForward(program, pc, constants, data);
         continue;
       }
-      const a = data[operands[first[i]]];
-      const b = op <= Op.Pow ? data[operands[first[i] + 1]] : 0;
-      switch (op) {
-        case Op.Add:
-          data[i] = a + b;
-          break;
-        case Op.Sub:
-          data[i] = a - b;
-          break;
-        case Op.Mul:
-          data[i] = a * b;
-          break;
-        case Op.Div:
-          data[i] = a / b;
-          break;
-        case Op.Pow:
-          data[i] = a ** b;
-          break;
-        case Op.PowConstant:
-          data[i] = a ** constants[i];
-          break;
-        case Op.Neg:
-          data[i] = -a;
-          break;
-        case Op.Relu:
-          data[i] = a > 0 ? a : 0;
-          break;
-        case Op.Tanh:
-          data[i] = Math.tanh(a);
-          break;
-        case Op.Sigmoid:
-          data[i] = a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
-          break;
-        case Op.Exp:
-          data[i] = Math.exp(a);
-          break;
-        case Op.Log:
-          data[i] = Math.log(a);
-          break;
-        case Op.Sum: {
-          let total = 0;
-          for (let k = first[i]; k < first[i + 1]; k++) total += data[operands[k]];
-          data[i] = total;
-          break;
-        }
+      if (op >= Instruction.Sum) {
+        const total = sumForward(program, pc, constants, data);
+        data[out] = total;
+        pc = sumEnd(program, pc);
+        if (op === Instruction.SumRelu) data[program[pc++]] = total > 0 ? total : 0;
+        continue;
       }
+      const a = data[program[pc + 2]];
+      switch (op) {
+        case Instruction.Neg:
+          data[out] = -a;
+          break;
+        case Instruction.Relu:
+          data[out] = a > 0 ? a : 0;
+          break;
+        case Instruction.Tanh:
+          data[out] = Math.tanh(a);
+          break;
+        case Instruction.Sigmoid:
+          data[out] = a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
+          break;
+        case Instruction.Exp:
+          data[out] = Math.exp(a);
+          break;
+        case Instruction.Log:
+          data[out] = Math.log(a);
+          break;
+        case Instruction.AddConstant:
+          data[out] = a + constants[program[pc + 3]];
+          break;
+        case Instruction.SubConstant:
+          data[out] = a - constants[program[pc + 3]];
+          break;
+        case Instruction.ConstantSub:
+          data[out] = constants[program[pc + 3]] - a;
+          break;
+        case Instruction.MulConstant:
+          data[out] = a * constants[program[pc + 3]];
+          break;
+        case Instruction.DivConstant:
+          data[out] = a / constants[program[pc + 3]];
+          break;
+        case Instruction.ConstantDiv:
+          data[out] = constants[program[pc + 3]] / a;
+          break;
+        case Instruction.PowConstant:
+          data[out] = a ** constants[program[pc + 3]];
+          break;
+        case Instruction.ConstantPow:
+          data[out] = constants[program[pc + 3]] ** a;
+          break;
+        case Instruction.Add:
+          data[out] = a + data[program[pc + 3]];
+          break;
+        case Instruction.Sub:
+          data[out] = a - data[program[pc + 3]];
+          break;
+        case Instruction.Mul:
+          data[out] = a * data[program[pc + 3]];
+          break;
+        case Instruction.Div:
+          data[out] = a / data[program[pc + 3]];
+          break;
+        case Instruction.Pow:
+          data[out] = a ** data[program[pc + 3]];
+          break;
+      }
+      pc += op >= Instruction.AddConstant ? 4 : 3;
     }
-    this.output.data = data[ops.length - 1];
+    this.output.data = data[this.outputSlot];
     return this.output.data;
   }
 
@@ -159,65 +363,860 @@ export class Tape {
    * zero, and each leaf's gradient is added to its Value's grad.
    */
   backward(): void {
-    const { ops, first, operands, constants, data, grad, leaves } = this;
-    const last = ops.length - 1;
+    const { program, starts, constants, data, grad, leaves, leafSlots } = this;
     grad.fill(0);
-    grad[last] = 1;
-    for (let i = last; i >= 0; i--) {
-      const g = grad[i];
-      const ia = operands[first[i]];
-      const ib = operands[first[i] + 1];
-      switch (ops[i]) {
-        case Op.Leaf:
-          leaves[i]!.grad += g;
+    grad[this.outputSlot] = 1;
+    for (let s = starts.length - 1; s >= 0; s--) {
+      const pc = starts[s];
+      const op = program[pc];
+      const out = program[pc + 1];
+      if (op >= Instruction.Sum) {
+        if (op === Instruction.SumRelu) {
+          // The relu's backward first: the sum is its only operand, and the relu the sum's only use.
+          const relu = program[sumEnd(program, pc)];
+          if (data[relu] > 0) grad[out] += grad[relu];
+        }
+        sumBackward(program, pc, constants, data, grad);
+        continue;
+      }
+      const g = grad[out];
+      const ia = program[pc + 2];
+      switch (op) {
+        case Instruction.Neg:
+          grad[ia] -= g;
           break;
-        case Op.Add:
+        case Instruction.Relu:
+          if (data[out] > 0) grad[ia] += g;
+          break;
+        case Instruction.Tanh:
+          grad[ia] += (1 - data[out] * data[out]) * g;
+          break;
+        case Instruction.Sigmoid:
+          grad[ia] += data[out] * (1 - data[out]) * g;
+          break;
+        case Instruction.Exp:
+          grad[ia] += data[out] * g;
+          break;
+        case Instruction.Log:
+          grad[ia] += g / data[ia];
+          break;
+        case Instruction.AddConstant:
+        case Instruction.SubConstant:
           grad[ia] += g;
-          grad[ib] += g;
           break;
-        case Op.Sub:
-          grad[ia] += g;
-          grad[ib] -= g;
+        case Instruction.ConstantSub:
+          grad[ia] -= g;
           break;
-        case Op.Mul:
-          grad[ia] += data[ib] * g;
-          grad[ib] += data[ia] * g;
+        case Instruction.MulConstant:
+          grad[ia] += constants[program[pc + 3]] * g;
           break;
-        case Op.Div:
-          grad[ia] += g / data[ib];
-          grad[ib] -= (data[i] / data[ib]) * g;
+        case Instruction.DivConstant:
+          grad[ia] += g / constants[program[pc + 3]];
           break;
-        case Op.Pow:
-          grad[ia] += data[ib] * data[ia] ** (data[ib] - 1) * g;
-          grad[ib] += (data[i] === 0 ? 0 : data[i] * Math.log(data[ia])) * g;
+        case Instruction.ConstantDiv:
+          grad[ia] -= (data[out] / data[ia]) * g;
           break;
-        case Op.PowConstant: {
-          const k = constants[i];
+        case Instruction.PowConstant: {
+          const k = constants[program[pc + 3]];
           if (k !== 0) grad[ia] += k * data[ia] ** (k - 1) * g;
           break;
         }
-        case Op.Neg:
-          grad[ia] -= g;
+        case Instruction.ConstantPow: {
+          const k = constants[program[pc + 3]];
+          grad[ia] += (data[out] === 0 ? 0 : data[out] * Math.log(k)) * g;
           break;
-        case Op.Relu:
-          if (data[i] > 0) grad[ia] += g;
+        }
+        case Instruction.Add: {
+          grad[ia] += g;
+          grad[program[pc + 3]] += g;
           break;
-        case Op.Tanh:
-          grad[ia] += (1 - data[i] * data[i]) * g;
+        }
+        case Instruction.Sub:
+          grad[ia] += g;
+          grad[program[pc + 3]] -= g;
           break;
-        case Op.Sigmoid:
-          grad[ia] += data[i] * (1 - data[i]) * g;
+        case Instruction.Mul: {
+          const ib = program[pc + 3];
+          grad[ia] += data[ib] * g;
+          grad[ib] += data[ia] * g;
           break;
-        case Op.Exp:
-          grad[ia] += data[i] * g;
+        }
+        case Instruction.Div: {
+          const ib = program[pc + 3];
+          grad[ia] += g / data[ib];
+          grad[ib] -= (data[out] / data[ib]) * g;
           break;
-        case Op.Log:
-          grad[ia] += g / data[ia];
+        }
+        case Instruction.Pow: {
+          const ib = program[pc + 3];
+          grad[ia] += data[ib] * data[ia] ** (data[ib] - 1) * g;
+          grad[ib] += (data[out] === 0 ? 0 : data[out] * Math.log(data[ia])) * g;
           break;
-        case Op.Sum:
-          for (let k = first[i]; k < first[i + 1]; k++) grad[operands[k]] += g;
+        }
+      }
+    }
+    for (let i = 0; i < leaves.length; i++) leaves[i].grad += grad[leafSlots[i]];
+  }
+}
+
+/** Where a sum instruction's runs end. */
+function sumEnd(program: Int32Array, pc: number): number {
+  return pc + 4 + 4 * program[pc + 3];
+}
+
+/** Where a sum instruction ends: after its runs, and its relu's slot if it has one. */
+function sumInstructionEnd(program: Int32Array, pc: number): number {
+  return sumEnd(program, pc) + (program[pc] === Instruction.SumRelu ? 1 : 0);
+}
+
+/**
+ * Copies the program into `grouped`, with each stretch of two or more consecutive sum
+ * instructions of one shape (the same instruction, and runs of the same kinds and lengths)
+ * behind a Group instruction, as long as none reads a slot that one before it in the stretch
+ * writes; moves `starts` to the copy, and returns its length. A layer's neurons make such a
+ * stretch, for each point.
+ */
+function groupSums(
+  program: Int32Array,
+  programLength: number,
+  starts: Int32Array,
+  count: number,
+  slotCount: number,
+  grouped: Int32Array,
+): number {
+  /** For each slot, the first instruction of the stretch that writes it (-1: none yet). */
+  const writtenIn = new Int32Array(slotCount).fill(-1);
+  let length = 0;
+  for (let s = 0; s < count;) {
+    const first = starts[s];
+    let end = s + 1;
+    if (program[first] === Instruction.Sum || program[first] === Instruction.SumRelu) {
+      markWrites(program, first, writtenIn, s);
+      while (
+        end < count &&
+        sameShape(program, first, starts[end]) &&
+        !readsFrom(program, starts[end], writtenIn, s)
+      ) {
+        markWrites(program, starts[end++], writtenIn, s);
+      }
+    }
+    if (end - s > 1) {
+      grouped[length++] = Instruction.Group;
+      grouped[length++] = end - s;
+    }
+    const from = starts[s];
+    const to = end < count ? starts[end] : programLength;
+    for (; s < end; s++) starts[s] += length - from;
+    grouped.set(program.subarray(from, to), length);
+    length += to - from;
+  }
+  return length;
+}
+
+function sameShape(program: Int32Array, pc: number, other: number): boolean {
+  if (program[other] !== program[pc] || program[other + 3] !== program[pc + 3]) return false;
+  for (let at = 4; at < 4 + 4 * program[pc + 3]; at += 4) {
+    if (program[other + at] !== program[pc + at]) return false; // run kind
+    if (program[other + at + 1] !== program[pc + at + 1]) return false; // run length
+  }
+  return true;
+}
+
+function markWrites(program: Int32Array, pc: number, writtenIn: Int32Array, stretch: number) {
+  writtenIn[program[pc + 1]] = stretch;
+  if (program[pc] === Instruction.SumRelu) writtenIn[program[sumEnd(program, pc)]] = stretch;
+}
+
+/** Whether a sum instruction reads a data slot that the stretch has written. */
+function readsFrom(
+  program: Int32Array,
+  pc: number,
+  writtenIn: Int32Array,
+  stretch: number,
+): boolean {
+  const end = sumEnd(program, pc);
+  for (let at = pc + 4; at < end; at += 4) {
+    const kind = program[at];
+    const length = program[at + 1];
+    if (kind === Run.Constant) continue;
+    for (let k = 0; k < length; k++) {
+      if (writtenIn[program[at + 2] + k] === stretch) return true;
+      if (kind === Run.Product && writtenIn[program[at + 3] + k] === stretch) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A group's forward (see groupSums): its sums four at a time, each with a total of its own. A
+ * sum's additions must follow one another, in eager's order, and each waits for the one
+ * before; four independent chains of them overlap in the CPU, as four points do in the
+ * hand-written floor. Each total adds its terms exactly as sumForward does.
+ */
+function groupForward(
+  program: Int32Array,
+  pc: number,
+  constants: Float64Array,
+  data: Float64Array,
+): number {
+  const count = program[pc + 1];
+  let p0 = pc + 2;
+  const size = sumInstructionEnd(program, p0) - p0;
+  const runsEnd = 4 + 4 * program[p0 + 3];
+  let m = 0;
+  for (; m + 4 <= count; m += 4, p0 += 4 * size) {
+    const p1 = p0 + size;
+    const p2 = p1 + size;
+    const p3 = p2 + size;
+    let t0 = constants[program[p0 + 2]];
+    let t1 = constants[program[p1 + 2]];
+    let t2 = constants[program[p2 + 2]];
+    let t3 = constants[program[p3 + 2]];
+    for (let at = 4; at < runsEnd; at += 4) {
+      const length = program[p0 + at + 1];
+      const a0 = program[p0 + at + 2];
+      const a1 = program[p1 + at + 2];
+      const a2 = program[p2 + at + 2];
+      const a3 = program[p3 + at + 2];
+      const b0 = program[p0 + at + 3];
+      const b1 = program[p1 + at + 3];
+      const b2 = program[p2 + at + 3];
+      const b3 = program[p3 + at + 3];
+      switch (program[p0 + at]) {
+        case Run.Plain:
+          for (let k = 0; k < length; k++) {
+            t0 += data[a0 + k];
+            t1 += data[a1 + k];
+            t2 += data[a2 + k];
+            t3 += data[a3 + k];
+          }
+          break;
+        case Run.Constant:
+          for (let k = 0; k < length; k++) {
+            t0 += constants[b0 + k];
+            t1 += constants[b1 + k];
+            t2 += constants[b2 + k];
+            t3 += constants[b3 + k];
+          }
+          break;
+        case Run.Product:
+          if (b0 === b1 && b0 === b2 && b0 === b3) {
+            // One input for all four (a layer's neurons, one point): loaded once.
+            for (let k = 0; k < length; k++) {
+              const x = data[b0 + k];
+              t0 += data[a0 + k] * x;
+              t1 += data[a1 + k] * x;
+              t2 += data[a2 + k] * x;
+              t3 += data[a3 + k] * x;
+            }
+            break;
+          }
+          for (let k = 0; k < length; k++) {
+            t0 += data[a0 + k] * data[b0 + k];
+            t1 += data[a1 + k] * data[b1 + k];
+            t2 += data[a2 + k] * data[b2 + k];
+            t3 += data[a3 + k] * data[b3 + k];
+          }
+          break;
+        case Run.ProductConstant:
+          for (let k = 0; k < length; k++) {
+            t0 += data[a0 + k] * constants[b0 + k];
+            t1 += data[a1 + k] * constants[b1 + k];
+            t2 += data[a2 + k] * constants[b2 + k];
+            t3 += data[a3 + k] * constants[b3 + k];
+          }
           break;
       }
     }
+    storeSum(program, p0, size, data, t0);
+    storeSum(program, p1, size, data, t1);
+    storeSum(program, p2, size, data, t2);
+    storeSum(program, p3, size, data, t3);
+  }
+  for (; m < count; m++, p0 += size) {
+    storeSum(program, p0, size, data, sumForward(program, p0, constants, data));
+  }
+  return p0;
+}
+
+/** Writes a sum instruction's total, and its relu's if it has one. */
+function storeSum(
+  program: Int32Array,
+  pc: number,
+  size: number,
+  data: Float64Array,
+  total: number,
+) {
+  data[program[pc + 1]] = total;
+  if (program[pc] === Instruction.SumRelu) data[program[pc + size - 1]] = total > 0 ? total : 0;
+}
+
+/** A sum instruction's total: its initial constant, then each run's terms, left to right. */
+function sumForward(
+  program: Int32Array,
+  pc: number,
+  constants: Float64Array,
+  data: Float64Array,
+): number {
+  let total = constants[program[pc + 2]];
+  const end = sumEnd(program, pc);
+  for (let at = pc + 4; at < end; at += 4) {
+    const length = program[at + 1];
+    const a = program[at + 2];
+    const b = program[at + 3];
+    switch (program[at]) {
+      case Run.Plain:
+        for (let k = 0; k < length; k++) total += data[a + k];
+        break;
+      case Run.Constant:
+        for (let k = 0; k < length; k++) total += constants[b + k];
+        break;
+      case Run.Product:
+        for (let k = 0; k < length; k++) total += data[a + k] * data[b + k];
+        break;
+      case Run.ProductConstant:
+        for (let k = 0; k < length; k++) total += data[a + k] * constants[b + k];
+        break;
+    }
+  }
+  return total;
+}
+
+/**
+ * A sum instruction's backward: each Value term gets the sum's gradient, and each folded
+ * product passes it on to its operands, as the product's own backward would have.
+ *
+ * A zero gradient is skipped when the sum is finite. Then every term is finite (a NaN or
+ * infinite term makes the sum NaN or infinite), and so is every operand of a product term (an
+ * infinite operand makes the product infinite or NaN), so each skipped contribution is ±0; and
+ * adding ±0 leaves a gradient as it is, since a gradient, made by adding to +0, is never -0.
+ */
+function sumBackward(
+  program: Int32Array,
+  pc: number,
+  constants: Float64Array,
+  data: Float64Array,
+  grad: Float64Array,
+): void {
+  const out = program[pc + 1];
+  const g = grad[out];
+  if (g === 0 && Number.isFinite(data[out])) return;
+  const end = sumEnd(program, pc);
+  for (let at = pc + 4; at < end; at += 4) {
+    const length = program[at + 1];
+    const a = program[at + 2];
+    const b = program[at + 3];
+    switch (program[at]) {
+      case Run.Plain:
+        for (let k = 0; k < length; k++) grad[a + k] += g;
+        break;
+      case Run.Product:
+        for (let k = 0; k < length; k++) {
+          grad[a + k] += data[b + k] * g;
+          grad[b + k] += data[a + k] * g;
+        }
+        break;
+      case Run.ProductConstant:
+        for (let k = 0; k < length; k++) grad[a + k] += constants[b + k] * g;
+        break;
+    }
+  }
+}
+
+/**
+ * Where the run of terms that starts at `start` ends (by `end` at the latest): consecutive
+ * terms of one kind, and, if `slotOf` is given, in consecutive slots.
+ */
+function runEnd(r: Recorder, start: number, end: number, slotOf: Int32Array | undefined): number {
+  const { termKind: kind, termA: a, termB: b } = r;
+  let t = start + 1;
+  for (; t < end && kind[t] === kind[start]; t++) {
+    if (!slotOf || kind[t] === Run.Constant) continue;
+    if (slotOf[a[t]] !== slotOf[a[t - 1]] + 1) break;
+    if (kind[t] === Run.Product && slotOf[b[t]] !== slotOf[b[t - 1]] + 1) break;
+  }
+  return t;
+}
+
+/**
+ * Gives the nodes of a run (nodes[start] to nodes[end - 1]) consecutive slots from `next`,
+ * unless one has a slot already or comes twice; returns the next free slot.
+ */
+function layOut(
+  nodes: Int32Array,
+  start: number,
+  end: number,
+  slotOf: Int32Array,
+  next: number,
+): number {
+  let t = start;
+  for (; t < end && slotOf[nodes[t]] === -1; t++) {
+    slotOf[nodes[t]] = -2; // taken by this run, so that a node twice in it is found
+  }
+  const free = t === end;
+  for (let k = start; k < t; k++) slotOf[nodes[k]] = free ? next++ : -1;
+  return next;
+}
+
+function isAddition(code: OpCode): boolean {
+  return code === OpCode.Add || code === OpCode.AddConstant;
+}
+
+function isProduct(code: OpCode): boolean {
+  return code === OpCode.Mul || code === OpCode.MulConstant;
+}
+
+/** `array` if it holds `needed` entries, else a copy of it with room for at least that many. */
+function grown<T extends Uint8Array | Int32Array | Float64Array>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  const larger = new (array.constructor as new (length: number) => T)(
+    Math.max(needed, 2 * array.length),
+  );
+  larger.set(array);
+  return larger;
+}
+
+/**
+ * The recorder's arrays (some 60 bytes a node) are kept between recordings, as long as they
+ * hold no more than this many nodes: a few megabytes, not the hundreds a huge graph needs.
+ */
+const KEPT_NODES = 1 << 17;
+let keptRecorder: Recorder | undefined;
+
+/**
+ * A Value's `mark` while the recorder's sort visits its operands: -1 - (ON_PATH + its depth on
+ * the path); once sorted, -1 - its position. Both stay small integers, the field's kind in V8.
+ * Either is checked against the path or the order before it is believed, since the marks of
+ * earlier recordings stay on their nodes.
+ */
+const ON_PATH = 2 ** 29;
+
+/**
+ * Plans a recording: sorts the graph, and decides which nodes fold into which sums. Every array
+ * is indexed by a node's position in the topological order (its `mark` while recording), or by
+ * a sum, a term or a member of a sum; none is made per node.
+ *
+ * Eager backward runs the nodes in reverse topological order, so a gradient receives its
+ * additions in the order of the nodes that write it; a folded node writes with its sum instead,
+ * later in that order. A fold is kept only where that changes nothing:
+ * - within one sum, no two terms write the same gradient (their order inside the instruction
+ *   then does not matter), except a plain Value.sum, whose terms get the gradient in order;
+ * - across instructions, every gradient still receives its writes in eager's order: for each
+ *   node, the writers sorted by position must also be sorted by the time they now write.
+ * A sum that breaks either rule folds less (no products, then nothing) until none does.
+ */
+class Recorder {
+  /** The nodes in topological order; emptied after each recording, so as not to keep a graph. */
+  readonly order: (Value | undefined)[] = [];
+  nodeCount = 0;
+  leafCount = 0;
+  /** The sort's path of nodes being visited, and for each the operand to visit next. */
+  private readonly path: (Value | undefined)[] = [];
+  private next = new Int32Array(64);
+
+  // By node position.
+  /** Each node's operation, and its operands by position (-1: none). */
+  code = new Uint8Array(0);
+  first = new Int32Array(0);
+  second = new Int32Array(0);
+  /** The number operand of an operation with a constant. */
+  constantOf = new Float64Array(0);
+  /** A Value.sum's terms, from listStart[i] to listStart[i + 1]: a position, or -1 for a number. */
+  private listStart = new Int32Array(1);
+  private listNodes = new Int32Array(0);
+  private listConstants = new Float64Array(0);
+  private listCount = 0;
+  /** How many times each node is an operand, and of which node last (its only user if once). */
+  private uses = new Int32Array(0);
+  private user = new Int32Array(0);
+  /**
+   * The node whose instruction computes each node, and runs its backward: its sum for a
+   * folded node, else the node itself.
+   */
+  computedBy = new Int32Array(0);
+  /** The sum each node is the root of, or -1. */
+  sumAt = new Int32Array(0);
+  /** A relu that is a sum's only use is recorded with the sum's instruction (-1: none). */
+  reluOfSum = new Int32Array(0);
+  sumOfRelu = new Int32Array(0);
+  /** For writesApart: the gradients written by the sum being checked, by stamp. */
+  private written = new Int32Array(0);
+  private stamp = 0;
+  /** For outOfOrder: the time of the last writer of each node's gradient seen so far. */
+  private lastWrite = new Int32Array(0);
+
+  // By sum: a sum's terms are a range of the terms, in the order eager adds them, and the nodes
+  // folded into it (chain links and products) a range of the members. A sum unfolded keeps its
+  // ranges (they are not reused), so each fold appends.
+  sumCount = 0;
+  /** Value.sum adds its first term to +0; a chain starts from its first term (-0 adds nothing). */
+  sumInitial = new Float64Array(0);
+  sumTermStart = new Int32Array(0);
+  sumTermEnd = new Int32Array(0);
+  private sumMemberStart = new Int32Array(0);
+  private sumMemberEnd = new Int32Array(0);
+
+  // By term: term t adds `termKind` (see Run) of nodes termA[t] and termB[t], or termConstant[t].
+  private termCount = 0;
+  termKind = new Uint8Array(0);
+  termA = new Int32Array(0);
+  termB = new Int32Array(0);
+  termConstant = new Float64Array(0);
+  private memberCount = 0;
+  private members = new Int32Array(0);
+
+  // The Tape's program is written here first, and copied out at its final length.
+  program = new Int32Array(0);
+  starts = new Int32Array(0);
+  grouped = new Int32Array(0);
+  constants = new Float64Array(0);
+
+  /** How many nodes the per-node arrays hold. */
+  get capacity(): number {
+    return this.code.length;
+  }
+
+  plan(output: Value): void {
+    const n = this.sort(output);
+    const { code, computedBy, sumAt, uses, user, reluOfSum, sumOfRelu } = this;
+    for (let i = 0; i < n; i++) computedBy[i] = i;
+    sumAt.fill(-1, 0, n);
+    this.sumCount = this.termCount = this.memberCount = 0;
+    // From the output down, so that a chain is found from its last link.
+    for (let i = n - 1; i >= 0; i--) {
+      if (computedBy[i] === i && (code[i] === OpCode.Sum || isAddition(code[i]))) {
+        this.fold(i, true);
+      }
+    }
+    for (let root = this.outOfOrder(); root >= 0; root = this.outOfOrder()) this.unfold(root);
+    reluOfSum.fill(-1, 0, n);
+    sumOfRelu.fill(-1, 0, n);
+    for (let root = 0; root < n; root++) {
+      if (sumAt[root] >= 0 && uses[root] === 1 && code[user[root]] === OpCode.Relu) {
+        reluOfSum[root] = user[root];
+        sumOfRelu[user[root]] = root;
+      }
+    }
+  }
+
+  /** Lets go of the recorded graph's nodes. */
+  release(): void {
+    this.order.fill(undefined, 0, this.nodeCount);
+    if (this.order.length > KEPT_NODES) this.order.length = 0;
+  }
+
+  /**
+   * Puts the nodes reachable from `root` in `order`, children before parents, and returns how
+   * many; each node's `mark` becomes -1 - its position, and its operation and operands by
+   * position go into the per-node arrays as it is placed, while the node is at hand.
+   *
+   * The order must be the one Value.backward() runs the nodes in (replay is bit for bit only
+   * if the tape's gradients are written in eager's order), so this is the engine's sort
+   * (`sortInto` in engine.ts), the same depth-first walk over the same operands in the same
+   * order; the engine's topologicalOrder() would do, but copies the order and is then walked
+   * again, which costs more than the sort itself. A cycle is left to topologicalOrder() to
+   * report, with the engine's own error.
+   */
+  private sort(root: Value): number {
+    const { order, path } = this;
+    let next = this.next;
+    let n = 0;
+    let depth = 1;
+    let unsupported = -1;
+    this.leafCount = this.listCount = 0;
+    path[0] = root;
+    next[0] = 0;
+    root.mark = -1 - ON_PATH;
+    while (depth > 0) {
+      const node = path[depth - 1]!;
+      const c = node.code;
+      const k = next[depth - 1]++;
+      // The engine's operandAt: a list's entries, or `operand` then `other` (two operands), or
+      // `operand` (one), or none (a leaf).
+      let child: Value | number | undefined;
+      if (c >= OpCode.Sum) {
+        const list = node.operand as readonly (Value | number)[];
+        child = k < list.length ? list[k] : undefined;
+      } else if (c >= OpCode.Add) {
+        child = k === 0 ? (node.operand as Value) : k === 1 ? (node.other as Value) : undefined;
+      } else if (c !== OpCode.Leaf && k === 0) {
+        child = node.operand as Value;
+      }
+      if (child === undefined) {
+        path[--depth] = undefined;
+        if (n === this.code.length) this.growNodes(2 * n + 64);
+        if (!this.place(node, n) && unsupported < 0) unsupported = n;
+        order[n++] = node;
+      } else if (typeof child !== 'number') {
+        const mark = child.mark;
+        const at = -1 - mark;
+        if (at < n && at >= 0 && order[at] === child) continue; // placed already
+        const onPath = at - ON_PATH;
+        if (onPath >= 0 && onPath < depth && path[onPath] === child) {
+          path.fill(undefined, 0, depth);
+          this.nodeCount = n;
+          root.topologicalOrder(); // throws the engine's error for the cycle
+          throw new Error('the graph has a cycle');
+        }
+        child.mark = -1 - ON_PATH - depth;
+        if (depth === next.length) next = this.next = grown(next, 2 * depth);
+        next[depth] = 0;
+        path[depth++] = child;
+      }
+    }
+    if (path.length > KEPT_NODES) path.length = 0;
+    this.nodeCount = n;
+    this.listStart[n] = this.listCount;
+    if (unsupported >= 0) {
+      throw new Error(`Tape cannot record the operation '${order[unsupported]!.op}'`);
+    }
+    return n;
+  }
+
+  /**
+   * Gives `node` position p: its mark, operation and operands (whose marks are their
+   * positions, since they were placed before it). False for an operation the Tape lacks.
+   */
+  private place(node: Value, p: number): boolean {
+    node.mark = -1 - p;
+    const c = node.code;
+    const { first, second, uses, user } = this;
+    this.code[p] = c;
+    first[p] = -1;
+    second[p] = -1;
+    uses[p] = 0;
+    this.listStart[p] = this.listCount;
+    if (c === OpCode.Leaf) {
+      this.leafCount++;
+      return true;
+    }
+    if (INSTRUCTION_OF[c] < 0) return false;
+    if (c === OpCode.Sum) {
+      const list = node.operand as readonly (Value | number)[];
+      const at = this.listCount;
+      this.listCount += list.length;
+      this.listNodes = grown(this.listNodes, this.listCount);
+      this.listConstants = grown(this.listConstants, this.listCount);
+      const { listNodes, listConstants } = this;
+      for (let k = 0; k < list.length; k++) {
+        const x = list[k];
+        if (typeof x === 'number') {
+          listNodes[at + k] = -1;
+          listConstants[at + k] = x;
+        } else {
+          const j = -1 - x.mark;
+          listNodes[at + k] = j;
+          uses[j]++;
+          user[j] = p;
+        }
+      }
+      return true;
+    }
+    const a = -1 - (node.operand as Value).mark;
+    first[p] = a;
+    uses[a]++;
+    user[a] = p;
+    const other = node.other;
+    if (typeof other === 'number') this.constantOf[p] = other;
+    else if (other !== null) {
+      const b = -1 - (other as Value).mark;
+      second[p] = b;
+      uses[b]++;
+      user[b] = p;
+    }
+    return true;
+  }
+
+  /** Makes room in every per-node array for `capacity` nodes. */
+  private growNodes(capacity: number): void {
+    this.code = grown(this.code, capacity);
+    this.first = grown(this.first, capacity);
+    this.second = grown(this.second, capacity);
+    this.constantOf = grown(this.constantOf, capacity);
+    this.listStart = grown(this.listStart, capacity + 1);
+    this.uses = grown(this.uses, capacity);
+    this.user = grown(this.user, capacity);
+    this.computedBy = grown(this.computedBy, capacity);
+    this.sumAt = grown(this.sumAt, capacity);
+    this.reluOfSum = grown(this.reluOfSum, capacity);
+    this.sumOfRelu = grown(this.sumOfRelu, capacity);
+    this.written = grown(this.written, capacity);
+    this.lastWrite = grown(this.lastWrite, capacity);
+  }
+
+  /**
+   * Makes node i, a sum or an addition, one instruction: with the products among its terms
+   * folded in if `products`, and for an addition, with the chain of additions it ends.
+   */
+  private fold(i: number, products: boolean): void {
+    const { code, first, second, constantOf, uses } = this;
+    const termStart = this.termCount;
+    const memberStart = this.memberCount;
+    let initial = 0;
+    if (code[i] === OpCode.Sum) {
+      for (let t = this.listStart[i]; t < this.listStart[i + 1]; t++) {
+        if (this.listNodes[t] >= 0) this.addTerm(this.listNodes[t], products);
+        else this.addConstantTerm(this.listConstants[t]);
+      }
+    } else {
+      // A chain ((a + b) + c) + …: its links are additions that only the next link uses. They
+      // are the first members, from the last link down.
+      initial = -0;
+      let start = i;
+      while (isAddition(code[first[start]]) && uses[first[start]] === 1) {
+        start = first[start];
+        this.addMember(start);
+      }
+      const linksEnd = this.memberCount;
+      this.addTerm(first[start], products);
+      // Back up the chain, from `start` to i: each link adds its second operand.
+      for (let m = linksEnd - 1; m >= memberStart - 1; m--) {
+        const link = m >= memberStart ? this.members[m] : i;
+        if (code[link] === OpCode.Add) this.addTerm(second[link], products);
+        else this.addConstantTerm(constantOf[link]);
+      }
+      if (this.memberCount === memberStart) {
+        this.termCount = termStart; // a lone addition is an instruction of its own
+        return;
+      }
+    }
+    const termEnd = this.termCount;
+    const memberEnd = this.memberCount;
+    // A plain Value.sum writes its terms' gradients in their order, as eager does; any other
+    // sum's instruction writes in its own order, so its terms must write apart.
+    if (memberEnd > memberStart && !this.writesApart(termStart, termEnd)) {
+      this.termCount = termStart;
+      this.memberCount = memberStart;
+      if (products) this.fold(i, false);
+      return;
+    }
+    for (let m = memberStart; m < memberEnd; m++) this.computedBy[this.members[m]] = i;
+    const s = this.sumCount++;
+    if (s === this.sumInitial.length) {
+      const capacity = 2 * s + 64;
+      this.sumInitial = grown(this.sumInitial, capacity);
+      this.sumTermStart = grown(this.sumTermStart, capacity);
+      this.sumTermEnd = grown(this.sumTermEnd, capacity);
+      this.sumMemberStart = grown(this.sumMemberStart, capacity);
+      this.sumMemberEnd = grown(this.sumMemberEnd, capacity);
+    }
+    this.sumInitial[s] = initial;
+    this.sumTermStart[s] = termStart;
+    this.sumTermEnd[s] = termEnd;
+    this.sumMemberStart[s] = memberStart;
+    this.sumMemberEnd[s] = memberEnd;
+    this.sumAt[i] = s;
+  }
+
+  private addMember(j: number): void {
+    if (this.memberCount === this.members.length) {
+      this.members = grown(this.members, 2 * this.memberCount + 64);
+    }
+    this.members[this.memberCount++] = j;
+  }
+
+  /** The next term, with room made for it. */
+  private newTerm(): number {
+    const t = this.termCount++;
+    if (t === this.termKind.length) {
+      const capacity = 2 * t + 64;
+      this.termKind = grown(this.termKind, capacity);
+      this.termA = grown(this.termA, capacity);
+      this.termB = grown(this.termB, capacity);
+      this.termConstant = grown(this.termConstant, capacity);
+    }
+    return t;
+  }
+
+  /** Node j as the next term: folded in if it is a product that only this sum uses. */
+  private addTerm(j: number, products: boolean): void {
+    const { code } = this;
+    const t = this.newTerm();
+    if (!products || this.uses[j] !== 1 || !isProduct(code[j])) {
+      this.termKind[t] = Run.Plain;
+      this.termA[t] = j;
+      return;
+    }
+    this.addMember(j);
+    this.termA[t] = this.first[j];
+    if (code[j] === OpCode.MulConstant) {
+      this.termKind[t] = Run.ProductConstant;
+      this.termConstant[t] = this.constantOf[j];
+    } else {
+      this.termKind[t] = Run.Product;
+      this.termB[t] = this.second[j];
+    }
+  }
+
+  private addConstantTerm(k: number): void {
+    const t = this.newTerm();
+    this.termKind[t] = Run.Constant;
+    this.termConstant[t] = k;
+  }
+
+  /** Folds less into the sum at root: no products, or (a chain without them) nothing. */
+  private unfold(root: number): void {
+    const s = this.sumAt[root];
+    for (let m = this.sumMemberStart[s]; m < this.sumMemberEnd[s]; m++) {
+      this.computedBy[this.members[m]] = this.members[m];
+    }
+    this.sumAt[root] = -1;
+    let hadProducts = false;
+    for (let t = this.sumTermStart[s]; t < this.sumTermEnd[s]; t++) {
+      const kind = this.termKind[t];
+      if (kind === Run.Product || kind === Run.ProductConstant) hadProducts = true;
+    }
+    if (hadProducts || this.code[root] === OpCode.Sum) this.fold(root, false);
+  }
+
+  /** Whether no two of a sum's terms write the same gradient (a product's two operands may). */
+  private writesApart(termStart: number, termEnd: number): boolean {
+    const { termKind: kind, termA: a, termB: b, written } = this;
+    if (this.stamp === 0x7fffffff) {
+      written.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    for (let t = termStart; t < termEnd; t++) {
+      if (kind[t] === Run.Constant) continue;
+      if (written[a[t]] === stamp) return false;
+      written[a[t]] = stamp;
+      if (kind[t] === Run.Product && b[t] !== a[t]) {
+        if (written[b[t]] === stamp) return false;
+        written[b[t]] = stamp;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The root of a sum whose folding has put some gradient's writes out of eager's order, or
+   * -1. Eager writes a node's gradient from its writers by descending position; after folding,
+   * each writer writes when the instruction that computes it runs. One pass over the writers
+   * by position sees each node's writers in order; of the nodes whose writes are out of order,
+   * the first by position names the sum to unfold.
+   */
+  private outOfOrder(): number {
+    const n = this.nodeCount;
+    const { first, second, listStart, listNodes, computedBy, lastWrite } = this;
+    lastWrite.fill(-1, 0, n);
+    let node = n;
+    let root = -1;
+    const wrote = (o: number, time: number) => {
+      if (time >= lastWrite[o]) lastWrite[o] = time;
+      else if (o < node) {
+        node = o;
+        root = lastWrite[o]; // the writer computed there moved past this one
+      }
+    };
+    for (let w = 0; w < n; w++) {
+      const time = computedBy[w];
+      if (first[w] >= 0) wrote(first[w], time);
+      if (second[w] >= 0) wrote(second[w], time);
+      for (let t = listStart[w]; t < listStart[w + 1]; t++) {
+        if (listNodes[t] >= 0) wrote(listNodes[t], time);
+      }
+    }
+    return root;
   }
 }

@@ -339,6 +339,62 @@ describe('backward', () => {
   });
 });
 
+describe('the node', () => {
+  test('children is read-only: a cycle cannot be made by assigning it', () => {
+    const a = new Value(1);
+    const b = a.add(2);
+    const c = b.mul(a);
+    expect(() => {
+      (a as unknown as { children: Value[] }).children = [c];
+    }).toThrow(TypeError);
+    expect(a.children).toEqual([]);
+    c.backward();
+    expect(a.grad).toBe(4); // d(a(a+2))/da = 2a + 2
+  });
+
+  test("a cycle made behind the engine's back is refused by backward, and the engine still works", () => {
+    const a = new Value(1);
+    const b = a.mul(3);
+    const c = b.add(a);
+    (a as unknown as { code: number; operand: Value }).code = (
+      c as unknown as { code: number }
+    ).code;
+    Object.assign(a, { operand: c, other: b });
+    expect(() => c.backward()).toThrow(/cycle/);
+    expect(() => c.topologicalOrder()).toThrow(/cycle/);
+    const x = new Value(2);
+    const y = x.mul(x).add(x);
+    y.backward();
+    expect(x.grad).toBe(5);
+  });
+
+  test('a number operand stays a constant on the node, not a leaf Value', () => {
+    const x = new Value(3);
+    expect(x.mul(2).children).toEqual([x]);
+    expect(x.mul(2).op).toBe('*2');
+    expect(x.rsub(2).op).toBe('2-');
+    expect(Value.sum([x, 1, x]).children).toEqual([x, x]);
+    expect(x.add(new Value(1)).op).toBe('+');
+  });
+
+  test('a backward run from inside a custom backward gets gradients of its own', () => {
+    const inner = new Value(2);
+    const x = new Value(3);
+    let innerGrad = NaN;
+    const custom = new Value(x.data * 2, '', [x], 'double', function (this: Value) {
+      const square = inner.mul(inner);
+      square.backward(); // sorts another graph while this one is being walked
+      innerGrad = inner.grad;
+      x.grad += 2 * this.grad;
+    });
+    const out = custom.add(x).mul(x);
+    out.backward();
+    expect(innerGrad).toBe(4);
+    expect(x.grad).toBe(18); // out = 3x², at x = 3
+    expect(out.topologicalOrder()).toEqual([x, custom, out.children[0], out]);
+  });
+});
+
 describe('bad input', () => {
   test.each([
     ['a string', '1', /string/],

@@ -98,3 +98,165 @@ test('an operation the tape does not know is an error when recording', () => {
   const odd = new Custom(1, '', [new Value(2)], 'softplus');
   expect(() => Tape.record(odd)).toThrow("Tape cannot record the operation 'softplus'");
 });
+
+/**
+ * Graphs shaped as the Tape fuses them: neurons as Value.sum of a bias and products (some with
+ * number inputs), relus, and a loss accumulated with `loss = loss + term` from 0. Every leaf
+ * takes a value from `inputs`; the network's inputs are the numbers `x`, constants of the graph;
+ * `shape` picks layer sizes and which accumulation each layer uses.
+ */
+function fusedGraph(inputs: number[], x: number[], shape: { sizes: number[]; natural: boolean[] }) {
+  let at = 0;
+  const next = () => inputs[at++ % inputs.length];
+  const leaves: Value[] = [];
+  const leaf = () => {
+    const v = new Value(next());
+    leaves.push(v);
+    return v;
+  };
+  let activations: (Value | number)[] = x; // number inputs: constants folded into the products
+  shape.sizes.forEach((size, l) => {
+    activations = Array.from({ length: size }, () => {
+      const bias = leaf();
+      const products = activations.map((x) => leaf().mul(x));
+      if (shape.natural[l]) {
+        let z: Value = bias;
+        for (const p of products) z = z.add(p); // a chain of additions, as a script writes it
+        return z.relu();
+      }
+      return Value.sum([bias, ...products]).relu();
+    });
+  });
+  let loss: Value | number = 0;
+  for (const a of activations as Value[]) loss = a.rsub(1).relu().add(loss).mul(0.5);
+  for (const p of leaves) loss = (loss as Value).add(p.mul(p).mul(1e-3));
+  return { leaves, output: loss as Value };
+}
+
+const fusedShapes = fc.record({
+  sizes: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
+  natural: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+});
+
+test('fused dot products and addition chains replay bit for bit as eager, and read() answers for every node', () => {
+  fc.assert(
+    fc.property(
+      fusedShapes,
+      fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 5, maxLength: 40 }),
+      fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+      (shape, inputs, nudge) => {
+        const x = inputs.slice(0, 2);
+        const recorded = fusedGraph(inputs, x, shape);
+        const tape = Tape.record(recorded.output);
+        // The tape must fold: fewer instructions than interior nodes.
+        const nodes = recorded.output.topologicalOrder();
+        const interior = nodes.filter((v) => v.children.length > 0).length;
+        expect((tape as unknown as { starts: Int32Array }).starts.length).toBeLessThan(interior);
+        for (const moved of [inputs, inputs.map((x) => x + nudge)]) {
+          const fresh = fusedGraph(moved, x, shape);
+          recorded.leaves.forEach((l, i) => {
+            l.data = fresh.leaves[i].data;
+            l.grad = 0;
+          });
+          fresh.output.backward();
+          expect(Object.is(tape.forward(), fresh.output.data)).toBe(true);
+          tape.backward();
+          expect(recorded.leaves.map((l) => l.grad)).toEqual(fresh.leaves.map((l) => l.grad));
+          // Every node of the recorded graph, fused or not, reads as the fresh eager graph's.
+          const eagerNodes = fresh.output.topologicalOrder();
+          expect(nodes.map((v) => tape.read(v))).toEqual(eagerNodes.map((v) => v.data));
+        }
+      },
+    ),
+    { seed: 1414, numRuns: 200 },
+  );
+});
+
+test('read() of a fused product and of an addition-chain link gives their replayed data', () => {
+  const w = new Value(2);
+  const x = new Value(3);
+  const b = new Value(1);
+  const product = w.mul(x);
+  const link = b.add(product);
+  const v = new Value(0.5);
+  const out = link.add(v.mul(4)).relu(); // one instruction: a sum with its relu
+  const tape = Tape.record(out);
+  expect((tape as unknown as { starts: Int32Array }).starts.length).toBe(1);
+  w.data = -5;
+  expect(tape.forward()).toBe(0);
+  expect(tape.read(product)).toBe(-15);
+  expect(tape.read(link)).toBe(-14);
+  expect(tape.read(out.children[0])).toBe(-12);
+  expect(() => tape.read(new Value(1))).toThrow('not part of this tape');
+});
+
+test('sums of one shape are computed together only when none reads another', () => {
+  // Six independent sums of one shape, and a chain of five where each reads the one before:
+  // forward computes the first four at a time (and the other two alone); the chain in order.
+  const leaves = Array.from({ length: 18 }, (_, i) => new Value((i % 7) - 3.25));
+  const independent = Array.from({ length: 6 }, (_, j) =>
+    Value.sum([leaves[j], leaves[j + 6].mul(leaves[j + 12]), 0.5]).relu(),
+  );
+  let link: Value = leaves[0];
+  for (let j = 1; j < 6; j++) link = Value.sum([link, leaves[j]]);
+  const output = Value.sum([...independent, link]);
+  const tape = Tape.record(output);
+  // The program opens with the group's two words ([Group, 6]), then its six sums.
+  expect((tape as unknown as { starts: Int32Array }).starts[0]).toBe(2);
+  const step = (shift: number) => {
+    leaves.forEach((l, i) => {
+      l.data = ((i * 5 + shift) % 11) - 5.5;
+      l.grad = 0;
+    });
+    const fresh = Value.sum([
+      ...leaves
+        .slice(0, 6)
+        .map((l, j) => Value.sum([l, leaves[j + 6].mul(leaves[j + 12]), 0.5]).relu()),
+      leaves.slice(1, 6).reduce((sum: Value, l) => Value.sum([sum, l]), leaves[0]),
+    ]);
+    expect(tape.forward()).toBe(fresh.data);
+    tape.backward();
+    const grads = leaves.map((l) => l.grad);
+    leaves.forEach((l) => (l.grad = 0));
+    fresh.backward();
+    expect(grads).toEqual(leaves.map((l) => l.grad));
+    expect(independent.map((v) => tape.read(v))).toEqual(
+      fresh.children.slice(0, 6).map((v) => v.data),
+    );
+  };
+  step(0);
+  step(3);
+});
+
+test('a tape still reads its nodes after another recording of the same graph', () => {
+  const w = new Value(2);
+  const x = new Value(3);
+  const product = w.mul(x);
+  const out = Value.sum([product, 1]).relu();
+  const first = Tape.record(out);
+  w.data = 4;
+  first.forward();
+  const second = Tape.record(out.mul(2)); // renumbers the nodes' marks
+  second.forward();
+  expect(first.read(product)).toBe(12);
+  expect(first.read(out)).toBe(13);
+  expect(second.read(out)).toBe(13);
+});
+
+test('a cycle is an error when recording, as when sorting', () => {
+  const a = new Value(1);
+  const b = a.add(1);
+  const c = b.mul(2);
+  (b as unknown as { operand: Value }).operand = c; // b now depends on itself, through c
+  let expected = '';
+  try {
+    c.topologicalOrder();
+  } catch (error) {
+    expected = (error as Error).message;
+  }
+  expect(expected).toMatch('cycle');
+  expect(() => Tape.record(c)).toThrow(expected);
+  // Recording goes on working after the error.
+  const d = new Value(2);
+  expect(Tape.record(d.mul(d)).forward()).toBe(4);
+});
