@@ -17,8 +17,31 @@ export type { Dataset, GeneratorOptions } from './data/datasets';
 export { DATASETS, dataset } from './data/index';
 export type { DatasetName } from './data/index';
 export { split, shuffle, batches } from './data/split';
-export { train, lossOf, predictedClass, accuracy, LOSSES } from './train/loop';
-export type { LossName, StepInfo, TrainOptions } from './train/loop';
+export { tableOf, isTable, rowCount, rowOf, rowsOf, rangeOf } from './data/table';
+export type { Table } from './data/table';
+export {
+  train,
+  Trainer,
+  Predictor,
+  DivergenceError,
+  DIVERGENCE_FACTOR,
+  lossOf,
+  predictedClass,
+  accuracy,
+  LOSSES,
+  ENGINES,
+} from './train/loop';
+export type { LossName, Engine, StepInfo, TrainOptions, TrainerOptions } from './train/loop';
+export {
+  TrainingJob,
+  JOB_DEFAULTS,
+  FULL_BATCH_ROWS,
+  DEFAULT_BATCH_SIZE,
+  OPTIMIZERS,
+} from './train/job';
+export type { JobSettings } from './train/job';
+export { decideTask, encodeClasses, describeTask, TASKS } from './train/task';
+export type { Task, TaskChoice } from './train/task';
 export { gradcheck } from './train/gradcheck';
 export type { GradcheckResult } from './train/gradcheck';
 export { drawDot, collectNeurons } from './viz/dot';

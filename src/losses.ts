@@ -64,7 +64,7 @@ export function crossEntropy(
       );
     }
     const z = row.map(Value.from);
-    const shift = Math.max(...z.map((v) => v.data));
+    const shift = z.reduce((largest, v) => Math.max(largest, v.data), -Infinity);
     const logSumExp = Value.sum(z.map((v) => v.sub(shift).exp()))
       .log()
       .add(shift);

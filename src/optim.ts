@@ -99,7 +99,8 @@ export class Adam extends Optimizer {
   }
 }
 
-function checkLearningRate(lr: number, step?: number): number {
+/** Throws unless `lr` is a positive finite number; `step` says when, for a schedule. */
+export function checkLearningRate(lr: number, step?: number): number {
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
     const where = step === undefined ? '' : ` at step ${step}`;
     throw new RangeError(

@@ -1,6 +1,7 @@
 /** Saving and loading an MLP as JSON: its architecture, activations and weights. */
 import * as fs from 'fs';
 import { ACTIVATIONS, MLP, checkChoice, type Activation } from './nn';
+import type { LossName } from './train/loop';
 
 export interface ModelJson {
   format: 'gradscript-mlp';
@@ -11,9 +12,17 @@ export interface ModelJson {
   outputActivation: Activation;
   /** Every parameter, in the order of model.parameters(). */
   weights: number[];
+  /** What the model was trained for, when a training job saved it. */
+  task?: 'classification' | 'regression';
+  /** For classification: the label in the data that each class stands for (class k is labels[k]). */
+  labels?: number[];
+  loss?: LossName;
 }
 
-export function modelToJson(model: MLP): ModelJson {
+/** What a training job adds to the model's file. */
+export type TrainedFor = Pick<ModelJson, 'task' | 'labels' | 'loss'>;
+
+export function modelToJson(model: MLP, trainedFor: TrainedFor = {}): ModelJson {
   const layers = model.layers;
   return {
     format: 'gradscript-mlp',
@@ -23,6 +32,7 @@ export function modelToJson(model: MLP): ModelJson {
     activation: layers.length > 1 ? layers[0].neurons[0].activation : 'relu',
     outputActivation: layers[layers.length - 1].neurons[0].activation,
     weights: model.parameters().map((p) => p.data),
+    ...trainedFor,
   };
 }
 
@@ -36,17 +46,27 @@ export function modelFromJson(json: unknown): MLP {
     throw new Error(`unsupported model version ${String(m.version)}: expected 1`);
   if (!Array.isArray(m.nouts) || !Array.isArray(m.weights))
     throw new Error('model JSON lacks nouts or weights');
+  // Counted from the sizes before anything is built: a typo of a billion neurons fails at once.
+  const sizes: unknown[] = [m.nin, ...m.nouts];
+  const bad = sizes.findIndex((n) => !Number.isSafeInteger(n) || (n as number) < 1);
+  if (bad >= 0) {
+    const name = bad === 0 ? 'nin' : `nouts[${bad - 1}]`;
+    throw new Error(`${name} must be a positive whole number, got ${JSON.stringify(sizes[bad])}`);
+  }
+  const layers = sizes as number[];
+  let count = 0;
+  for (let i = 1; i < layers.length; i++) count += (layers[i - 1] + 1) * layers[i];
+  if (m.weights.length !== count) {
+    throw new Error(
+      `the model MLP(${m.nin}, [${m.nouts.join(', ')}]) has ${count} parameters, but the file has ${m.weights.length} weights`,
+    );
+  }
   const model = new MLP(m.nin as number, m.nouts, {
     activation: checkChoice('activation', String(m.activation), ACTIVATIONS),
     outputActivation: checkChoice('output activation', String(m.outputActivation), ACTIVATIONS),
     seed: 0,
   });
   const parameters = model.parameters();
-  if (m.weights.length !== parameters.length) {
-    throw new Error(
-      `the model MLP(${m.nin}, [${m.nouts.join(', ')}]) has ${parameters.length} parameters, but the file has ${m.weights.length} weights`,
-    );
-  }
   m.weights.forEach((w, i) => {
     if (typeof w !== 'number' || !Number.isFinite(w))
       throw new Error(`weight ${i} is not a finite number: ${JSON.stringify(w)}`);
@@ -55,9 +75,9 @@ export function modelFromJson(json: unknown): MLP {
   return model;
 }
 
-export function saveModel(model: MLP, file: string): void {
+export function saveModel(model: MLP, file: string, trainedFor?: TrainedFor): void {
   try {
-    fs.writeFileSync(file, JSON.stringify(modelToJson(model), null, 2) + '\n');
+    fs.writeFileSync(file, JSON.stringify(modelToJson(model, trainedFor), null, 2) + '\n');
   } catch (error) {
     throw new Error(`cannot write ${file}: ${(error as Error).message}`);
   }

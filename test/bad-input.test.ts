@@ -12,6 +12,7 @@ import {
   Random,
   SGD,
   Tape,
+  TrainingJob,
   Value,
   batches,
   bceWithLogits,
@@ -31,6 +32,7 @@ import * as runtime from '../src/runtime';
 
 type Row = [string, () => unknown, ErrorConstructor, string | RegExp];
 
+// 1,501 nodes: a number operand (`+ 1`) is kept in its node, not made a Value of its own.
 let long = new Value(0);
 for (let i = 0; i < 1500; i++) long = long.add(1);
 
@@ -186,6 +188,79 @@ const library: Row[] = [
     Error,
     "Tape cannot record the operation 'cube'",
   ],
+  // Issue 18: what a demanding user tried.
+  [
+    "assigning a Value's children",
+    () => {
+      const [a, c] = [new Value(1), new Value(2)];
+      (a.tanh() as { children: readonly Value[] }).children = [a, c];
+    },
+    TypeError,
+    "a Value's children cannot be changed",
+  ],
+  [
+    'a cycle made through the engine’s operand fields',
+    () => {
+      const b = new Value(1, 'a').tanh();
+      b.label = 'b';
+      b.operand = b.tanh();
+      b.backward();
+    },
+    Error,
+    /^the graph has a cycle through 'b' .*a node cannot depend on itself/,
+  ],
+  [
+    'a model file of a billion neurons, checked before anything is built',
+    () => modelFromJson({ ...modelToJson(new MLP(2, [1], { seed: 1 })), nouts: [1e9, 1] }),
+    Error,
+    'the model MLP(2, [1000000000, 1]) has 4000000001 parameters, but the file has 3 weights',
+  ],
+  [
+    'a CSV cell in hexadecimal',
+    () => parseCsv('a,b\n1,0x1F\n'),
+    Error,
+    "line 2, column 'b': '0x1F' is not a number in decimal",
+  ],
+  [
+    'steps and epochs both given',
+    () => new TrainingJob(moons(10), { steps: 50, epochs: 2 }),
+    Error,
+    'give steps or epochs, not both: steps 50 and epochs 2 disagree',
+  ],
+  [
+    'a negative L2 weight',
+    () => new TrainingJob(moons(10), { l2: -1 }),
+    RangeError,
+    'l2 must be a finite number of at least 0, got -1',
+  ],
+  [
+    'a target that is the same in every row',
+    () => new TrainingJob({ x: [[1], [2]], y: [1, 1] }),
+    Error,
+    'the target is 1 in every row: classification needs two classes',
+  ],
+  [
+    'a whole-number target of many values, not taken for classes unless asked',
+    () =>
+      new TrainingJob({
+        x: Array.from({ length: 30 }, (_, i) => [i]),
+        y: Array.from({ length: 30 }, (_, i) => i),
+      }),
+    Error,
+    "the target has 30 different values, too many to be classes: ask for task 'regression' to predict it as a number, or 'classification' to take up to 1000 classes",
+  ],
+  [
+    'a classification loss on a regression task',
+    () => new TrainingJob(moons(10), { task: 'regression', loss: 'hinge' }),
+    Error,
+    'the hinge loss is for classes, but the task is regression (asked for)',
+  ],
+  [
+    'a full batch too large for memory',
+    () => new TrainingJob(moons(20_000, { seed: 1 }), { batchSize: 'full' }),
+    RangeError,
+    /^a batch of 20,000 rows makes a graph of about \d+ million values, more than memory holds/,
+  ],
 ];
 
 test.each(library)('%s', (_name, run, type, message) => {
@@ -196,9 +271,19 @@ test.each(library)('%s', (_name, run, type, message) => {
 describe('rendering', () => {
   test('an oversized graph is refused with its size and the option to raise', async () => {
     await expect(renderSvg(long, { maxNodes: 1000 })).rejects.toThrow(
-      'the graph has 3001 nodes, more than maxNodes (1000)',
+      'the graph has 1501 nodes, more than maxNodes (1000)',
     );
   });
+
+  test('raising maxNodes, as the refusal advises, works past the main thread’s stack', async () => {
+    // A chain this long overflowed the JavaScript stack when Graphviz laid it out on the main
+    // thread ("Maximum call stack size exceeded"); its layout runs on a thread with a larger one.
+    let chain = new Value(0, 'x');
+    for (let i = 0; i < 7000; i++) chain = chain.tanh();
+    await expect(renderSvg(chain)).rejects.toThrow(/Pass a larger maxNodes/);
+    const svg = await renderSvg(chain, { maxNodes: 8000 });
+    expect(svg.match(/<g id="node\d+" class="node">/g)).toHaveLength(2 * 7001 - 1);
+  }, 60_000);
 
   test('an unknown renderer lists the valid ones', async () => {
     await expect(renderSvg(long, { renderer: 'canvas' as never, maxNodes: 5000 })).rejects.toThrow(
@@ -254,6 +339,44 @@ const cases: [string, string[], string][] = [
     'gradscript: cannot write',
   ],
   ['a script that does not exist', ['run', 'missing.ts'], 'gradscript: no such file: missing.ts'],
+  [
+    'steps and epochs both given',
+    ['train', '--steps', '50', '--epochs', '2'],
+    'gradscript: give steps or epochs, not both: steps 50 and epochs 2 disagree',
+  ],
+  [
+    'a negative L2 weight',
+    ['train', '--l2', '-1'],
+    'gradscript: l2 must be a finite number of at least 0, got -1',
+  ],
+  [
+    'a hexadecimal option',
+    ['train', '--lr', '0x10'],
+    "expected a number, got '0x10' (numbers are read in decimal)",
+  ],
+  [
+    'a classification loss asked for on a regression task',
+    [
+      'train',
+      '--task',
+      'regression',
+      '--loss',
+      'hinge',
+      '--out',
+      os.tmpdir() + '/gradscript-never',
+    ],
+    'gradscript: the hinge loss is for classes, but the task is regression (asked for)',
+  ],
+  [
+    'a directory as the CSV file',
+    ['train', '--csv', __dirname],
+    `gradscript: cannot read ${__dirname}`,
+  ],
+  [
+    'an unknown task',
+    ['train', '--task', 'ranking'],
+    'Allowed choices are auto, classification, regression',
+  ],
 ];
 
 test.each(cases)(

@@ -99,19 +99,16 @@ describe('generated data sets', () => {
 describe('CSV', () => {
   test('reads a header and numbers, the target last by default or by name', () => {
     const text = 'a,b,label\n1,2,0\n3.5,-4,1\n';
+    // Typed columns, one per input, and the target: what a stream of rows fills without copying.
     expect(parseCsv(text)).toEqual({
-      x: [
-        [1, 2],
-        [3.5, -4],
-      ],
-      y: [0, 1],
+      columns: [Float64Array.from([1, 3.5]), Float64Array.from([2, -4])],
+      target: Float64Array.from([0, 1]),
+      names: { columns: ['a', 'b'], target: 'label' },
     });
     expect(parseCsv(text, { target: 'a' })).toEqual({
-      x: [
-        [2, 0],
-        [-4, 1],
-      ],
-      y: [1, 3.5],
+      columns: [Float64Array.from([2, -4]), Float64Array.from([0, 1])],
+      target: Float64Array.from([1, 3.5]),
+      names: { columns: ['b', 'label'], target: 'a' },
     });
   });
 

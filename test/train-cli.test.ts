@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { XMLValidator } from 'fast-xml-parser';
+import { loadModel, loadOnnx } from '../src';
 
 const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 let out: string;
@@ -112,3 +113,24 @@ test.each([
   expect(stderr.trim().split('\n')).toHaveLength(1);
   expect(stderr).toContain(message);
 });
+
+test('--onnx also writes model.onnx, the same model as model.json; a run without it removes it', () => {
+  const first = train('--samples', '40', '--steps', '10', '--hidden', '6,4', '--onnx');
+  expect(first.stderr).toBe('');
+  expect(first.stdout).toContain(`${path.join(out, 'model.onnx')}`);
+  const fromJson = loadModel(path.join(out, 'model.json'));
+  const fromOnnx = loadOnnx(path.join(out, 'model.onnx'));
+  expect(fromOnnx.nouts).toEqual([6, 4, 1]);
+  for (const point of [
+    [0.5, -1],
+    [1.5, 0.25],
+    [-0.75, 2],
+  ]) {
+    const expected = fromJson.forward(point)[0].data;
+    // The ONNX file holds float32 weights: the same prediction, to float32's precision.
+    expect(fromOnnx.forward(point)[0].data).toBeCloseTo(expected, 5);
+  }
+  const second = train('--samples', '40', '--steps', '10', '--hidden', '6,4');
+  expect(second.status).toBe(0);
+  expect(fs.existsSync(path.join(out, 'model.onnx'))).toBe(false);
+}, 60_000);

@@ -3,8 +3,11 @@ import {
   SGD,
   Value,
   crossEntropy,
+  TrainingJob,
   gradcheck,
+  lossOf,
   moons,
+  regression,
   spiral,
   train,
   type LossName,
@@ -38,30 +41,40 @@ describe('train', () => {
     },
   );
 
-  test('mini-batches cycle through shuffled data; the tape refuses them', () => {
+  test('mini-batches cycle through shuffled data, on a tape replayed per batch size as eager steps do', () => {
     const data = moons(40, { seed: 1 });
-    const model = new MLP(2, [4, 1], { seed: 1 });
-    const seen: number[] = [];
-    train({
-      model,
-      data,
-      loss: 'hinge',
-      optimizer: new SGD(model.parameters(), { lr: 0.1 }),
-      steps: 5,
-      batchSize: 16,
-      onStep: (s) => seen.push(s.step),
-    });
-    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    const run = (engine: 'tape' | 'eager', loss: LossName = 'hinge') => {
+      const model = new MLP(2, [4, 1], { seed: 1 });
+      const seen: number[] = [];
+      const history = train({
+        model,
+        data,
+        loss,
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        // 40 rows in batches of 16: 16, 16, 8, then a new epoch.
+        steps: 5,
+        batchSize: 16,
+        engine,
+        onStep: (s) => seen.push(s.step),
+      });
+      return { seen, history, weights: model.parameters().map((p) => p.data) };
+    };
+    const tape = run('tape');
+    expect(tape.seen).toEqual([0, 1, 2, 3, 4]);
+    expect(tape).toEqual(run('eager'));
+    expect(run('tape', 'mse')).toEqual(run('eager', 'mse'));
+    // Cross-entropy picks each row's labelled logit: a graph of its own per batch.
+    const model = new MLP(2, [4, 2], { seed: 1 });
     expect(() =>
       train({
         model,
         data,
-        loss: 'hinge',
+        loss: 'crossentropy',
         optimizer: new SGD(model.parameters(), { lr: 0.1 }),
         batchSize: 16,
         engine: 'tape',
       }),
-    ).toThrow(/needs full-batch training/);
+    ).toThrow(/the tape replays one graph shape, and the crossentropy loss makes a different one/);
   });
 
   test.each([
@@ -121,5 +134,33 @@ describe('gradcheck', () => {
     expect(checks[0].analytic).toBeCloseTo(4.5, 12);
     expect(checks[0].numeric).toBeCloseTo(3, 6);
     expect(maxRelativeError).toBeCloseTo(1 / 3, 6);
+  });
+});
+
+describe('TrainingJob', () => {
+  test.each([
+    ['hinge', () => moons(40, { seed: 4 })],
+    ['bce', () => moons(40, { seed: 4 })],
+    ['crossentropy', () => spiral(20, { seed: 4 })],
+    ['mse', () => regression(40, { seed: 4 })],
+  ] as const)('with %s, evaluate() finds the row lossOf says is worst', (loss, data) => {
+    const job = new TrainingJob(data(), { loss, hidden: [6], steps: 5, lr: 0.05 });
+    for (let i = 0; i < 5; i++) job.step();
+    const { columns, target } = job.data;
+    const losses = Array.from(target, (t, row) => {
+      const x = columns.map((c) => c[row]);
+      return lossOf(loss, [job.model.forward(x)], [t]).data;
+    });
+    const worst = losses.indexOf(Math.max(...losses));
+    expect(job.evaluate().worst).toBe(worst);
+  });
+
+  test('the learning-rate schedule, batches and steps follow the data size', () => {
+    const small = new TrainingJob(moons(200, { seed: 1 }), {});
+    expect([small.batchSize, small.steps, small.engine]).toEqual([200, 100, 'tape']);
+    const large = new TrainingJob(moons(3000, { seed: 1 }), { epochs: 2 });
+    expect([large.batchSize, large.steps]).toEqual([32, 2 * Math.ceil(3000 / 32)]);
+    const insisted = new TrainingJob(moons(3000, { seed: 1 }), { batchSize: 'full', steps: 1 });
+    expect(insisted.batchSize).toBe(3000);
   });
 });

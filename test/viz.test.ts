@@ -74,7 +74,8 @@ describe('drawDot', () => {
 
   test('colours parameters apart from inputs when told which are parameters', () => {
     const model = new MLP(2, [1], { seed: 1 });
-    const [out] = model.forward([0.5, -1]);
+    // Inputs as Values, to be drawn (a number operand stays a constant inside its node).
+    const [out] = model.forward([new Value(0.5), new Value(-1)]);
     const dot = drawDot(out, { parameters: model });
     const fills = (label: RegExp) =>
       dot
@@ -157,7 +158,8 @@ describe('renderSvg', () => {
     for (let i = 0; i < 3000; i++) x = x + 1;
     const started = Date.now();
     await expect(renderSvg(x)).rejects.toThrow(
-      'the graph has 6001 nodes, more than maxNodes (2000)',
+      // The constants 1 are kept in their nodes: 3,001 Values.
+      'the graph has 3001 nodes, more than maxNodes (2000)',
     );
     expect(Date.now() - started).toBeLessThan(1000);
     await expect(renderSvg(x, { maxNodes: 100, depth: 10 })).resolves.toContain('<svg');
@@ -243,7 +245,7 @@ describe('renderSvg', () => {
 
     test('a big graph is laid out with limits that keep it fast', async () => {
       let x = new Value(0);
-      for (let i = 0; i < 200; i++) x = x + 1;
+      for (let i = 0; i < 400; i++) x = x + 1;
       expect(texts(await renderSvg(x, { dotPath: fake, renderer: 'dot' }))).toEqual([
         'dot -Tsvg -Gnslimit=0.1 -Gnslimit1=0.1 -Gmclimit=0.1',
       ]);
@@ -276,7 +278,7 @@ describe('renderSvg', () => {
 
 test('expands the neurons asked for, and gives each collapsed neuron an id', () => {
   const model = new MLP(2, [2, 1], { seed: 2 });
-  const [out] = model.forward([0.5, -1]);
+  const [out] = model.forward([new Value(0.5), new Value(-1)]);
   const dot = drawDot(out, { collapse: model, expand: [model.layers[0].neurons[1]] });
   expect(dot).toContain('id="neuron-0"');
   expect(dot).not.toContain('id="neuron-1"');

@@ -166,7 +166,10 @@ function drawCurves(): void {
   context.clearRect(0, 0, canvas.width, canvas.height);
   if (history.length < 2) return;
   const last = history[history.length - 1].step;
-  const maxLoss = Math.max(...history.map((h) => (Number.isFinite(h.loss) ? h.loss : 0)), 1e-9);
+  const maxLoss = history.reduce(
+    (m, h) => (Number.isFinite(h.loss) ? Math.max(m, h.loss) : m),
+    1e-9,
+  );
   const line = (value: (h: (typeof history)[number]) => number, colour: string) => {
     context.beginPath();
     history.forEach((h, i) => {

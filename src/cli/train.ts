@@ -1,32 +1,25 @@
 /**
- * `gradscript train`: trains an MLP on a generated data set or a CSV file and writes its
- * charts, the graph of one prediction and the model into an output folder.
+ * `gradscript train`: the options of a training job (src/train/run.ts), and what it says while
+ * and after it runs. The training itself, and the writing of its files, is the library's.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import * as fs from 'fs';
-import * as path from 'path';
-import { detectAnomaly } from '../anomaly';
-import { loadCsv } from '../data/csv';
-import type { Dataset } from '../data/datasets';
-import { DATASETS, dataset, type DatasetName } from '../data/index';
-import { Value } from '../engine';
-import { ACTIVATIONS, INITS, MLP, type Activation, type Init } from '../nn';
-import { Adam, SGD, type LearningRate, type Optimizer } from '../optim';
-import { saveModel } from '../serialize';
+import { isOtherBase, readDecimal } from '../data/decimal';
+import { DATASETS, type DatasetName } from '../data/index';
+import { rowCount } from '../data/table';
+import { ACTIVATIONS, INITS, type Activation, type Init } from '../nn';
 import {
-  LOSSES,
-  accuracy,
-  lossOf,
-  predictedClass,
-  train,
-  type LossName,
-  type StepInfo,
-} from '../train/loop';
-import { boundaryChart, lossChart, renderChart } from '../viz/plots';
-import { writeSvg } from '../viz/render';
+  FULL_BATCH_ROWS,
+  JOB_DEFAULTS,
+  OPTIMIZERS,
+  type JobSettings,
+  type TrainingJob,
+} from '../train/job';
+import { ENGINES, LOSSES, type StepInfo } from '../train/loop';
+import { TrainingInterrupted, runTrainingJob, type DataSource } from '../train/run';
+import { TASKS, describeTask } from '../train/task';
 
-interface TrainFlags {
+interface TrainFlags extends Omit<JobSettings, 'hidden'> {
   dataset: DatasetName;
   csv?: string;
   target?: string;
@@ -35,23 +28,20 @@ interface TrainFlags {
   hidden: number[];
   activation: Activation;
   init: Init;
-  loss?: LossName;
-  optimizer: 'sgd' | 'adam';
-  lr?: number;
-  momentum?: number;
-  l2: number;
-  steps?: number;
-  epochs?: number;
-  batchSize?: number;
-  seed: number;
-  engine: 'auto' | 'tape' | 'eager';
-  detectAnomaly?: boolean;
   out: string;
+  onnx?: boolean;
 }
+
+/** The exit status of a run ended by a signal: 128 + its number, as shells report it. */
+const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+const SIGNALS = Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[];
 
 export function trainCommand(): Command {
   return new Command('train')
-    .description('train an MLP and write loss.svg, boundary.svg, graph.svg and model.json')
+    .description(
+      'train an MLP and write loss.svg, boundary.svg, graph.svg and model.json (and model.onnx)',
+    )
     .addOption(
       new Option('--dataset <name>', 'a generated data set').choices(DATASETS).default('moons'),
     )
@@ -60,14 +50,28 @@ export function trainCommand(): Command {
       'train on a CSV file instead: a header row, numbers, the target in the last column',
     )
     .option('--target <column>', 'the CSV column to predict (the last one by default)')
+    .addOption(
+      new Option(
+        '--task <name>',
+        'auto: whole-number targets are classes, others a number to predict',
+      )
+        .choices(TASKS)
+        .default(JOB_DEFAULTS.task),
+    )
     .option('--samples <n>', 'how many points to generate', positive, 100)
     .option('--noise <x>', 'gaussian noise added to the generated points', number)
-    .option('--hidden <sizes>', 'hidden layer sizes, comma-separated', sizes, [16, 16])
+    .option('--hidden <sizes>', 'hidden layer sizes, comma-separated', sizes, [
+      ...JOB_DEFAULTS.hidden,
+    ])
     .addOption(
-      new Option('--activation <name>', 'hidden activation').choices(ACTIVATIONS).default('relu'),
+      new Option('--activation <name>', 'hidden activation')
+        .choices(ACTIVATIONS)
+        .default(JOB_DEFAULTS.activation),
     )
     .addOption(
-      new Option('--init <name>', 'weight initialization').choices(INITS).default('uniform'),
+      new Option('--init <name>', 'weight initialization')
+        .choices(INITS)
+        .default(JOB_DEFAULTS.init),
     )
     .addOption(
       new Option(
@@ -76,7 +80,9 @@ export function trainCommand(): Command {
       ).choices(LOSSES),
     )
     .addOption(
-      new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam']).default('sgd'),
+      new Option('--optimizer <name>', 'optimizer')
+        .choices(OPTIMIZERS)
+        .default(JOB_DEFAULTS.optimizer),
     )
     .option(
       '--lr <rate>',
@@ -84,133 +90,113 @@ export function trainCommand(): Command {
       number,
     )
     .option('--momentum <m>', 'momentum for sgd', number)
-    .option('--l2 <alpha>', 'weight of the L2 penalty on the parameters', number, 1e-4)
-    .option('--steps <n>', 'optimizer steps (default 100)', positive)
+    .option('--l2 <alpha>', 'weight of the L2 penalty on the parameters', number, JOB_DEFAULTS.l2)
+    .option(`--steps <n>`, `optimizer steps (default ${JOB_DEFAULTS.steps})`, positive)
     .option('--epochs <n>', 'passes over the data, instead of --steps', positive)
-    .option('--batch-size <n>', 'examples per step (default: all)', positive)
-    .option('--seed <n>', 'seed for the data, the weights and the batches', whole, 1337)
+    .option(
+      '--batch-size <n>',
+      `examples per step, or 'full' (default: all up to ${FULL_BATCH_ROWS} rows, 32 above)`,
+      batchSize,
+    )
+    .option(
+      '--seed <n>',
+      'seed for the data, the weights and the batches',
+      whole,
+      JOB_DEFAULTS.seed,
+    )
     .addOption(
       new Option(
         '--engine <name>',
-        'tape: record the graph once and replay it (full batch); eager: rebuild it each step',
+        'tape: record the graph once and replay it; eager: rebuild it each step',
       )
-        .choices(['auto', 'tape', 'eager'])
-        .default('auto'),
+        .choices(ENGINES)
+        .default(JOB_DEFAULTS.engine),
     )
     .option(
       '--detect-anomaly',
       'stop at the first operation or gradient that is NaN or infinite, and name it (eager engine)',
     )
     .option('--out <dir>', 'output folder', 'out')
-    .action(async (flags: TrainFlags) => runTraining(flags));
+    .option('--onnx', 'also write the model as model.onnx, for ONNX Runtime and other tools')
+    .action(async (flags: TrainFlags) => train(flags));
 }
 
-async function runTraining(flags: TrainFlags): Promise<void> {
+async function train(flags: TrainFlags): Promise<void> {
   if (flags.target !== undefined && flags.csv === undefined) {
     throw new Error('--target names a column of the --csv file: give --csv FILE too');
   }
-  // Make the output folder first: a folder that cannot be written should fail before training, not after.
+  const data: DataSource = flags.csv
+    ? { csv: flags.csv, target: flags.target }
+    : { dataset: flags.dataset, samples: flags.samples, noise: flags.noise };
+  // The first Ctrl-C stops the run between two steps and keeps the previous files; a second one
+  // ends the process at once.
+  const interrupt = new AbortController();
+  let progress: Progress | undefined;
+  let exitCode: number | undefined;
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => {
+    exitCode = SIGNAL_EXIT[signal];
+    if (!interrupt.signal.aborted) return interrupt.abort();
+    progress?.stop();
+    process.exit(exitCode);
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   try {
-    fs.mkdirSync(flags.out, { recursive: true });
-  } catch (error) {
-    throw new Error(`cannot write to ${flags.out}: ${(error as Error).message}`);
-  }
-  const data: Dataset = flags.csv
-    ? loadCsv(flags.csv, { target: flags.target })
-    : dataset(flags.dataset, flags.samples, { noise: flags.noise, seed: flags.seed });
-  const classes = data.classes ?? inferClasses(data.y);
-  if (classes !== undefined) data.classes = classes;
-  const loss: LossName =
-    flags.loss ?? (classes === undefined ? 'mse' : classes > 2 ? 'crossentropy' : 'hinge');
-  const outputs = loss === 'crossentropy' ? (classes ?? 2) : 1;
-  const model = new MLP(data.x[0].length, [...flags.hidden, outputs], {
-    activation: flags.activation,
-    init: flags.init,
-    seed: flags.seed,
-  });
-
-  const batchSize = flags.batchSize ?? data.x.length;
-  const steps =
-    flags.epochs !== undefined
-      ? flags.epochs * Math.ceil(data.x.length / batchSize)
-      : (flags.steps ?? 100);
-  // micrograd's falling rate suits its hinge loss; squared errors on unscaled targets need a small one.
-  const lr: LearningRate =
-    flags.lr ??
-    (flags.optimizer === 'adam' || loss === 'mse'
-      ? 0.01
-      : (step: number) => 1.0 - (0.9 * step) / steps);
-  const optimizer: Optimizer =
-    flags.optimizer === 'adam'
-      ? new Adam(model.parameters(), { lr })
-      : new SGD(model.parameters(), { lr, momentum: flags.momentum });
-
-  const progress = reporter(steps);
-  const started = Date.now();
-  const run = () =>
-    train({
-      model,
+    const result = await runTrainingJob({
+      ...flags,
       data,
-      loss,
-      optimizer,
-      steps,
-      batchSize,
-      l2: flags.l2,
-      seed: flags.seed,
-      engine: flags.detectAnomaly ? 'eager' : flags.engine,
-      onStep: progress.update,
-    });
-  const history = flags.detectAnomaly ? detectAnomaly(run) : run();
-  progress.stop();
-  const seconds = (Date.now() - started) / 1000;
-
-  const written = [path.join(flags.out, 'loss.svg')];
-  fs.writeFileSync(written[0], await renderChart(lossChart(history)));
-  if (data.x[0].length === 2 && classes !== undefined) {
-    const predict = (point: number[]) =>
-      predictedClass(
-        loss,
-        model.forward(point).map((v) => v.data),
-      );
-    written.push(path.join(flags.out, 'boundary.svg'));
-    fs.writeFileSync(written[1], await renderChart(boundaryChart(data.x, data.y, predict)));
-  }
-  // The graph of one prediction: the loss of the point the model gets most wrong, backpropagated,
-  // with named inputs and each neuron as one node.
-  const lossAt = (i: number) => lossOf(loss, [model.forward(data.x[i])], [data.y[i]]).data;
-  const worst = data.x.reduce((best, _, i) => (lossAt(i) > lossAt(best) ? i : best), 0);
-  const inputs = data.x[worst].map((v, i) => new Value(v, `x${i + 1}`));
-  const prediction = lossOf(loss, [model.forward(inputs)], [data.y[worst]]);
-  prediction.label = `loss of point ${worst}`;
-  model.zeroGrad();
-  prediction.backward();
-  written.push(path.join(flags.out, 'graph.svg'));
-  await writeSvg(prediction, written[written.length - 1], { collapse: model, parameters: model });
-  written.push(path.join(flags.out, 'model.json'));
-  saveModel(model, written[written.length - 1]);
-
-  const final = history[history.length - 1];
-  console.log(
-    `trained MLP(${model.nin}, [${model.nouts.join(', ')}]) for ${steps} steps in ${seconds.toFixed(1)} s`,
-  );
-  console.log(`wrote ${written.join(', ')}`);
-  console.log(`loss ${final.loss.toFixed(4)}`);
-  if (!Number.isFinite(final.loss)) {
-    console.error(
-      `gradscript: the loss became ${final.loss}: training diverged; try a smaller --lr, or --detect-anomaly to see where`,
+      signal: interrupt.signal,
+      onReady: (job) => {
+        describeJob(job, flags);
+        progress = reporter(job.steps);
+      },
+      onStep: (info) => progress?.update(info),
+    }).finally(() => progress?.stop());
+    const { job, seconds, accuracy, written } = result;
+    const final = job.history[job.history.length - 1];
+    console.log(
+      `trained MLP(${job.model.nin}, [${job.model.nouts.join(', ')}]) for ${job.steps} steps in ${seconds.toFixed(1)} s`,
     );
-    process.exitCode = 1;
+    console.log(`wrote ${written.join(', ')}`);
+    console.log(`loss ${final.loss.toFixed(4)}`);
+    if (accuracy !== undefined) console.log(`accuracy ${(100 * accuracy).toFixed(1)}%`);
+  } catch (error) {
+    if (!(error instanceof TrainingInterrupted)) throw error;
+    console.error(`gradscript: ${error.message}`);
+    process.exitCode = exitCode;
+  } finally {
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
   }
-  const trainAccuracy = accuracy(model, data, loss);
-  if (trainAccuracy !== undefined) console.log(`accuracy ${(100 * trainAccuracy).toFixed(1)}%`);
+}
+
+/** What is about to be trained, and on what: the task and classes, the model, the batches. */
+function describeJob(job: TrainingJob, flags: TrainFlags): void {
+  const rows = rowCount(job.data);
+  console.log(`task: ${describeTask(job.task)}`);
+  const batches =
+    job.batchSize === rows
+      ? 'all rows each step'
+      : `mini-batches of ${job.batchSize}` +
+        (flags.batchSize === undefined
+          ? ` (more than ${FULL_BATCH_ROWS} rows; --batch-size full for all at once)`
+          : '');
+  console.log(
+    `training MLP(${job.model.nin}, [${job.model.nouts.join(', ')}]) with the ${job.loss} loss on ${rows} rows, ${batches}, ${job.steps} steps on the ${job.engine} engine`,
+  );
+}
+
+interface Progress {
+  update: (info: StepInfo) => void;
+  /** Ends the bar and gives the terminal back as it was; safe to call twice. */
+  stop: () => void;
 }
 
 /** A live bar on a terminal; plain lines, ten in all, when not (or under CI). */
-function reporter(steps: number): { update: (info: StepInfo) => void; stop: () => void } {
+function reporter(steps: number): Progress {
   const format = (info: StepInfo) =>
     `loss ${info.loss.toFixed(4)}` +
     (info.accuracy === undefined ? '' : ` accuracy ${(100 * info.accuracy).toFixed(1)}%`);
-  if (process.stdout.isTTY && !process.env.CI) {
+  // The bar draws on stderr, so it is stderr that must be a terminal.
+  if (process.stderr.isTTY && !process.env.CI) {
     const bar = new SingleBar({ format: 'step {value}/{total} [{bar}] {stats}', hideCursor: true });
     bar.start(steps, 0, { stats: '' });
     return {
@@ -228,37 +214,42 @@ function reporter(steps: number): { update: (info: StepInfo) => void; stop: () =
   };
 }
 
-/** Whole-number targets with few values are classes; anything else is regression. */
-function inferClasses(y: readonly number[]): number | undefined {
-  if (!y.every((v) => Number.isInteger(v) && v >= 0)) return undefined;
-  const count = Math.max(...y) + 1;
-  return count <= 10 ? count : undefined;
+function number(text: string): number {
+  return decimal(text, 'a number');
+}
+
+/** A number as people write them: decimal only, `0x10` and `Infinity` refused. */
+function decimal(text: string, what: string): number {
+  const n = readDecimal(text.trim());
+  if (n === undefined) {
+    const base = isOtherBase(text) ? ' (numbers are read in decimal)' : '';
+    throw new InvalidArgumentError(`expected ${what}, got '${text}'${base}`);
+  }
+  return n;
 }
 
 function whole(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got '${text}'`);
+  const n = decimal(text, 'a whole number');
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`expected a whole number, got '${text}'`);
   return n;
 }
 
 function positive(text: string): number {
   const n = whole(text);
-  if (n < 1) throw new Error(`expected a whole number of at least 1, got '${text}'`);
+  if (n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got '${text}'`);
   return n;
 }
 
-function number(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n))
-    throw new Error(`expected a number, got '${text}'`);
-  return n;
+function batchSize(text: string): number | 'full' {
+  return text === 'full' ? 'full' : positive(text);
 }
 
 function sizes(text: string): number[] {
   return text.split(',').map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1)
-      throw new Error(`hidden sizes must be positive whole numbers, got '${text}'`);
+    const n = readDecimal(s.trim());
+    if (n === undefined || !Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`hidden sizes must be positive whole numbers, got '${text}'`);
     return n;
   });
 }

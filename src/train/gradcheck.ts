@@ -43,5 +43,6 @@ export function gradcheck(
       relativeError: Math.abs(analytic[index] - numeric) / scale,
     };
   });
-  return { checks, maxRelativeError: Math.max(0, ...checks.map((c) => c.relativeError)) };
+  const maxRelativeError = checks.reduce((largest, c) => Math.max(largest, c.relativeError), 0);
+  return { checks, maxRelativeError };
 }

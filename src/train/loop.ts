@@ -1,14 +1,37 @@
-/** The training loop behind the `train` command and the examples: losses by name, steps, batches. */
-import type { Value } from '../engine';
+/**
+ * The training loop behind the training job and scripts: losses by name, steps, mini-batches,
+ * and a Tape wherever one recorded graph can be replayed instead of building a new one.
+ */
+import { Value } from '../engine';
 import type { Dataset } from '../data/datasets';
-import { batches, shuffle } from '../data/split';
+import { rowCount, rowOf, rowsOf, tableOf, type Table } from '../data/table';
 import { bceWithLogits, crossEntropy, hinge, l2, mse } from '../losses';
 import { checkChoice, type MLP } from '../nn';
 import type { Optimizer } from '../optim';
+import { Random } from '../random';
 import { Tape } from '../tape';
 
 export const LOSSES = ['hinge', 'bce', 'crossentropy', 'mse'] as const;
 export type LossName = (typeof LOSSES)[number];
+
+export const ENGINES = ['auto', 'tape', 'eager'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/**
+ * Losses whose graph has one shape for every batch of a size once the labels are leaves. BCE
+ * branches on the sign of each logit and cross-entropy picks the labelled logit: their graphs
+ * depend on the batch, so their mini-batches are built eagerly.
+ */
+const REPLAYABLE_LOSSES: readonly LossName[] = ['hinge', 'mse'];
+
+/**
+ * The most Values one step's graph may hold: at about 250 bytes each on a tape (7.5 million took
+ * 1.9 GB), a larger graph would run Node's heap out of memory instead of training.
+ */
+export const MAX_STEP_VALUES = 5_000_000;
+
+/** How many times its first value the loss may grow before training counts as diverged. */
+export const DIVERGENCE_FACTOR = 1e6;
 
 export interface StepInfo {
   step: number;
@@ -17,13 +40,11 @@ export interface StepInfo {
   accuracy?: number;
 }
 
-export interface TrainOptions {
+export interface TrainerOptions {
   model: MLP;
-  data: Dataset;
+  data: Dataset | Table;
   loss: LossName;
   optimizer: Optimizer;
-  /** Optimizer steps to take (100 by default). */
-  steps?: number;
   /** Examples per step; the whole set by default. */
   batchSize?: number;
   /** Weight of the L2 penalty on the parameters (0 by default). */
@@ -31,85 +52,280 @@ export interface TrainOptions {
   /** Seeds the order of the mini-batches. */
   seed?: number;
   /**
-   * `tape` records the graph once and replays it (full-batch only: one fixed shape), `eager`
-   * builds it every step; `auto` (the default) takes the tape whenever it can.
+   * `tape` records the graph once per batch size and replays it (mini-batches with the hinge and
+   * mse losses, full batches with any), `eager` builds it every step; `auto` (the default) takes
+   * the tape whenever it can.
    */
-  engine?: 'auto' | 'tape' | 'eager';
+  engine?: Engine;
+}
+
+export interface TrainOptions extends TrainerOptions {
+  /** Optimizer steps to take (100 by default). */
+  steps?: number;
   onStep?: (info: StepInfo) => void;
 }
 
-export function train(options: TrainOptions): StepInfo[] {
-  const { model, data, optimizer, steps = 100 } = options;
-  const loss = checkChoice('loss', options.loss, LOSSES);
-  checkOutputs(model, data, loss);
-  if (!Number.isInteger(steps) || steps < 1)
-    throw new RangeError(`steps must be a positive whole number, got ${steps}`);
-  const alpha = options.l2 ?? 0;
-  if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha))
-    throw new RangeError(`l2 must be a finite number of at least 0, got ${String(alpha)}`);
-  const size = options.batchSize ?? data.x.length;
-  const engine = checkChoice('engine', options.engine ?? 'auto', [
-    'auto',
-    'tape',
-    'eager',
-  ] as const);
-  if (engine === 'tape' && size < data.x.length) {
-    throw new Error(
-      "the tape replays one fixed graph, so it needs full-batch training: drop the batch size, or use engine 'eager'",
+/** The loss turned non-finite, or grew DIVERGENCE_FACTOR-fold: the learning rate is too large. */
+export class DivergenceError extends Error {
+  override name = 'DivergenceError';
+
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+    readonly firstLoss: number,
+  ) {
+    const from = step === 0 ? '' : `, from ${firstLoss.toPrecision(4)} at step 1`;
+    super(
+      `training diverged: the loss became ${loss.toPrecision(4)} at step ${step + 1}${from}; try a smaller learning rate`,
     );
   }
-  if (engine !== 'eager' && size >= data.x.length) return trainOnTape(options, loss, steps);
-  let epoch = 0;
-  let queue: Dataset[] = [];
+}
+
+export function train(options: TrainOptions): StepInfo[] {
+  const { steps = 100 } = options;
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new RangeError(`steps must be a positive whole number, got ${steps}`);
+  const trainer = new Trainer(options);
   const history: StepInfo[] = [];
   for (let step = 0; step < steps; step++) {
-    if (queue.length === 0) {
-      queue =
-        size >= data.x.length
-          ? [data]
-          : batches(shuffle(data, (options.seed ?? 0) + epoch++), size);
+    const info = trainer.next();
+    history.push(info);
+    options.onStep?.(info);
+  }
+  return history;
+}
+
+/** Throws unless `alpha` can weigh the L2 penalty. */
+export function checkL2(alpha: unknown): number {
+  if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha))
+    throw new RangeError(`l2 must be a finite number of at least 0, got ${String(alpha)}`);
+  return alpha;
+}
+
+/** One optimizer step at a time: the batches in a seeded order, a new order each epoch. */
+export class Trainer {
+  /** How the graph of each step is made. */
+  readonly engine: 'tape' | 'eager';
+  readonly batchSize: number;
+  private readonly data: Table;
+  private readonly loss: LossName;
+  private readonly alpha: number;
+  private readonly rows: number;
+  private steps = 0;
+  private firstLoss = NaN;
+  /** The rows in this epoch's order, and where the next batch starts. */
+  private readonly order: number[] = [];
+  private position = 0;
+  private epoch = 0;
+  /** For full batches: the whole set as rows, and its recorded tape if any. */
+  private everything?: Dataset;
+  private fullTape?: Recording;
+  /** For mini-batches on a tape: one recording per batch size (the last batch may be smaller). */
+  private readonly batchTapes = new Map<number, ReplayableRecording>();
+
+  constructor(private readonly options: TrainerOptions) {
+    this.loss = checkChoice('loss', options.loss, LOSSES);
+    this.data = tableOf(options.data);
+    this.rows = rowCount(this.data);
+    checkOutputs(options.model, this.data, this.loss);
+    this.alpha = checkL2(options.l2 ?? 0);
+    const size = options.batchSize ?? this.rows;
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`batch size must be a positive whole number, got ${size}`);
+    this.batchSize = Math.min(size, this.rows);
+    checkStepSize(options.model, this.data, this.loss, this.batchSize);
+    const engine = checkChoice('engine', options.engine ?? 'auto', ENGINES);
+    const full = this.batchSize === this.rows;
+    const replayable = full || REPLAYABLE_LOSSES.includes(this.loss);
+    if (engine === 'tape' && !replayable) {
+      throw new Error(
+        `the tape replays one graph shape, and the ${this.loss} loss makes a different one for each mini-batch: ` +
+          "use full batches, the hinge or mse loss, or engine 'eager'",
+      );
     }
-    const batch = queue.shift()!;
-    const outputs = batch.x.map((x) => model.forward(x));
-    const total = objective(options, loss, outputs, batch.y);
-    optimizer.zeroGrad();
+    this.engine = engine !== 'eager' && replayable ? 'tape' : 'eager';
+  }
+
+  /** Takes one step and tells how it went; throws a DivergenceError when the loss runs away. */
+  next(): StepInfo {
+    const { optimizer } = this.options;
+    const step = this.steps;
+    let info: Measured;
+    if (this.batchSize === this.rows) {
+      this.everything ??= rowsOf(this.data, identity(this.rows));
+      info =
+        this.engine === 'tape' ? this.replayFull(this.everything) : this.eager(this.everything);
+    } else {
+      const indices = this.nextBatch();
+      info =
+        this.engine === 'tape' ? this.replayBatch(indices) : this.eager(rowsOf(this.data, indices));
+    }
+    optimizer.step();
+    this.steps++;
+    if (step === 0) this.firstLoss = info.loss;
+    if (
+      !Number.isFinite(info.loss) ||
+      (this.firstLoss > 0 && info.loss > DIVERGENCE_FACTOR * this.firstLoss)
+    )
+      throw new DivergenceError(step, info.loss, this.firstLoss);
+    return { ...info, step };
+  }
+
+  /** The rows of the next mini-batch, reshuffling at the start of each epoch. */
+  private nextBatch(): number[] {
+    if (this.position === 0 || this.position >= this.rows) {
+      // The same order as shuffle(data, seed + epoch) gives, without copying the data.
+      for (let i = 0; i < this.rows; i++) this.order[i] = i;
+      new Random((this.options.seed ?? 0) + this.epoch++).shuffle(this.order);
+      this.position = 0;
+    }
+    const batch = this.order.slice(this.position, this.position + this.batchSize);
+    this.position += batch.length;
+    return batch;
+  }
+
+  private eager(batch: Dataset): Measured {
+    const outputs = batch.x.map((x) => this.options.model.forward(x));
+    const total = this.objective(lossOf(this.loss, outputs, batch.y));
+    this.options.optimizer.zeroGrad();
     total.backward();
-    optimizer.step();
-    const info: StepInfo = { step, loss: total.data, accuracy: accuracyOf(loss, outputs, batch) };
-    history.push(info);
-    options.onStep?.(info);
+    const scores = outputs.map((o) => o.map((v) => v.data));
+    return { loss: total.data, accuracy: accuracyOf(this.loss, scores, batch.y, this.data) };
   }
-  return history;
-}
 
-/** Full-batch training on a Tape: the loss's graph recorded once, replayed every step. */
-function trainOnTape(options: TrainOptions, loss: LossName, steps: number): StepInfo[] {
-  const { model, data, optimizer } = options;
-  const outputs = data.x.map((x) => model.forward(x));
-  const tape = Tape.record(objective(options, loss, outputs, data.y));
-  const history: StepInfo[] = [];
-  for (let step = 0; step < steps; step++) {
-    const value = tape.forward();
-    optimizer.zeroGrad();
+  private replayFull(everything: Dataset): Measured {
+    this.fullTape ??= this.record(everything);
+    const { tape, outputs } = this.fullTape;
+    return this.replay(tape, outputs, everything.y);
+  }
+
+  private replayBatch(indices: number[]): Measured {
+    let recording = this.batchTapes.get(indices.length);
+    if (!recording) {
+      recording = this.recordReplayable(indices.length);
+      this.batchTapes.set(indices.length, recording);
+    }
+    const { tape, inputs, labels, outputs } = recording;
+    const y: number[] = [];
+    indices.forEach((row, r) => {
+      for (let k = 0; k < inputs[r].length; k++) inputs[r][k].data = this.data.columns[k][row];
+      y.push(this.data.target[row]);
+      labels[r].data = this.loss === 'hinge' ? hingeLabel(y[r]) : y[r];
+    });
+    return this.replay(tape, outputs, y);
+  }
+
+  private replay(tape: Tape, outputs: Value[][], y: readonly number[]): Measured {
+    const loss = tape.forward();
+    this.options.optimizer.zeroGrad();
     tape.backward();
-    optimizer.step();
     const scores = outputs.map((o) => o.map((v) => tape.read(v)));
-    const info: StepInfo = { step, loss: value, accuracy: accuracyOfScores(loss, scores, data) };
-    history.push(info);
-    options.onStep?.(info);
+    return { loss, accuracy: accuracyOf(this.loss, scores, y, this.data) };
   }
-  return history;
+
+  /** The loss of a fixed batch, its inputs and labels as constants. */
+  private record(batch: Dataset): Recording {
+    const outputs = batch.x.map((x) => this.options.model.forward(x));
+    return { tape: Tape.record(this.objective(lossOf(this.loss, outputs, batch.y))), outputs };
+  }
+
+  /** The loss of any batch of `size` rows: its inputs and labels are leaves, set before each replay. */
+  private recordReplayable(size: number): ReplayableRecording {
+    const { model } = this.options;
+    const inputs = Array.from({ length: size }, () => Array.from({ length: model.nin }, leaf));
+    const labels = Array.from({ length: size }, leaf);
+    const outputs = inputs.map((x) => model.forward(x));
+    const scores = outputs.map((o) => o[0]);
+    // hinge(s, y) = hinge(y·s, 1) and mse(s, y) = mse(s - y, 0): the label moves into the score,
+    // where a leaf can carry it, and the values stay the same to the last bit.
+    const loss =
+      this.loss === 'hinge'
+        ? hinge(
+            scores.map((s, r) => s.mul(labels[r])),
+            labels.map(() => 1),
+          )
+        : mse(
+            scores.map((s, r) => s.sub(labels[r])),
+            labels.map(() => 0),
+          );
+    return { tape: Tape.record(this.objective(loss)), inputs, labels, outputs };
+  }
+
+  /** The loss, plus the L2 penalty on the parameters when it has a weight. */
+  private objective(loss: Value): Value {
+    return this.alpha ? loss.add(l2(this.options.model.parameters()).mul(this.alpha)) : loss;
+  }
 }
 
-/** The loss, plus the L2 penalty on the parameters when it has a weight. */
-function objective(
-  options: TrainOptions,
-  loss: LossName,
-  outputs: readonly Value[][],
-  y: readonly number[],
-): Value {
-  const total = lossOf(loss, outputs, y);
-  return options.l2 ? total.add(l2(options.model.parameters()).mul(options.l2)) : total;
+/** A step's loss and accuracy, before it is numbered. */
+type Measured = Omit<StepInfo, 'step'>;
+
+interface Recording {
+  tape: Tape;
+  outputs: Value[][];
+}
+
+interface ReplayableRecording extends Recording {
+  inputs: Value[][];
+  labels: Value[];
+}
+
+function leaf(): Value {
+  return new Value(0);
+}
+
+function identity(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** The model's outputs for many rows: one tape recorded for `chunk` rows, replayed chunk by chunk. */
+export class Predictor {
+  private readonly inputs: Value[][];
+  private readonly outputs: Value[][];
+  private readonly tape: Tape;
+
+  constructor(
+    model: MLP,
+    private readonly chunk = 256,
+  ) {
+    this.inputs = Array.from({ length: chunk }, () => Array.from({ length: model.nin }, leaf));
+    this.outputs = this.inputs.map((x) => model.forward(x));
+    this.tape = Tape.record(Value.sum(this.outputs.flat()));
+  }
+
+  /**
+   * Calls `use(row, outputs)` for every row below `count`, with the model's weights as they are
+   * then; `input(row, into)` writes the row's inputs into `into`.
+   */
+  each(
+    count: number,
+    input: (row: number, into: number[]) => void,
+    use: (row: number, outputs: readonly number[]) => void,
+  ): void {
+    const point: number[] = [];
+    const scores: number[] = [];
+    for (let start = 0; start < count; start += this.chunk) {
+      const end = Math.min(count, start + this.chunk);
+      for (let row = start; row < end; row++) {
+        input(row, point);
+        const leaves = this.inputs[row - start];
+        for (let k = 0; k < leaves.length; k++) leaves[k].data = point[k];
+      }
+      // Rows past `end` keep the previous chunk's inputs: their outputs are computed and unread.
+      this.tape.forward();
+      for (let row = start; row < end; row++) {
+        const outputs = this.outputs[row - start];
+        scores.length = outputs.length;
+        for (let k = 0; k < outputs.length; k++) scores[k] = this.tape.read(outputs[k]);
+        use(row, scores);
+      }
+    }
+  }
+
+  /** Every row of a table, as `each` gives them. */
+  eachRow(table: Table, use: (row: number, outputs: readonly number[]) => void): void {
+    this.each(rowCount(table), (row, into) => rowOf(table, row, into), use);
+  }
 }
 
 /** The named loss of the model's outputs against class indices (or targets, for mse). */
@@ -118,7 +334,7 @@ export function lossOf(loss: LossName, outputs: readonly Value[][], y: readonly 
     case 'hinge':
       return hinge(
         outputs.map((o) => o[0]),
-        y.map((c) => (c === 1 ? 1 : c === 0 ? -1 : c)),
+        y.map(hingeLabel),
       );
     case 'bce':
       return bceWithLogits(
@@ -135,44 +351,60 @@ export function lossOf(loss: LossName, outputs: readonly Value[][], y: readonly 
   }
 }
 
+/** Class 0 is hinge's -1 and class 1 its +1; labels already ±1 stay as they are. */
+function hingeLabel(c: number): number {
+  return c === 1 ? 1 : c === 0 ? -1 : c;
+}
+
 /** The class the loss's outputs predict: the sign of a score, or the largest logit. */
 export function predictedClass(loss: LossName, output: readonly number[]): number {
-  if (loss === 'crossentropy') return output.indexOf(Math.max(...output));
+  if (loss === 'crossentropy') {
+    let best = 0;
+    for (let k = 1; k < output.length; k++) if (output[k] > output[best]) best = k;
+    return best;
+  }
   return output[0] > (loss === 'mse' ? 0.5 : 0) ? 1 : 0;
 }
 
 /** The fraction of a classification set the model gets right (undefined for regression). */
-export function accuracy(model: MLP, data: Dataset, loss: LossName): number | undefined {
-  return accuracyOf(
-    loss,
-    data.x.map((x) => model.forward(x)),
-    data,
-  );
+export function accuracy(model: MLP, data: Dataset | Table, loss: LossName): number | undefined {
+  const table = tableOf(data);
+  if (table.classes === undefined) return undefined;
+  let right = 0;
+  new Predictor(model).eachRow(table, (row, outputs) => {
+    if (predictedClass(loss, outputs) === table.target[row]) right++;
+  });
+  return right / rowCount(table);
 }
 
 function accuracyOf(
   loss: LossName,
-  outputs: readonly Value[][],
-  data: Dataset,
-): number | undefined {
-  return accuracyOfScores(
-    loss,
-    outputs.map((o) => o.map((v) => v.data)),
-    data,
-  );
-}
-
-function accuracyOfScores(
-  loss: LossName,
   scores: readonly number[][],
-  data: Dataset,
+  y: readonly number[],
+  data: Table,
 ): number | undefined {
   if (data.classes === undefined) return undefined;
-  const right = scores.filter((s, i) => predictedClass(loss, s) === data.y[i]).length;
+  const right = scores.filter((s, i) => predictedClass(loss, s) === y[i]).length;
   return right / scores.length;
 }
 
-function checkOutputs(model: MLP, data: Dataset, loss: LossName): void {
+/** Throws when a step over `batchSize` rows would build a graph too large for memory. */
+function checkStepSize(model: MLP, data: Table, loss: LossName, batchSize: number): void {
+  // A few thousand rows always fit; past them, one row's graph is measured (most of a step's is per row).
+  if (batchSize <= 1000) return;
+  const row = rowsOf(data, [0]);
+  const graph = lossOf(loss, [model.forward(row.x[0])], row.y).topologicalOrder().length;
+  const perRow = Math.max(1, graph - model.parameters().length); // the parameters are shared
+  if (perRow * batchSize <= MAX_STEP_VALUES) return;
+  const fits = Math.floor(MAX_STEP_VALUES / perRow);
+  throw new RangeError(
+    `a batch of ${batchSize.toLocaleString('en-US')} rows makes a graph of about ` +
+      `${((perRow * batchSize) / 1e6).toFixed(0)} million values, more than memory holds ` +
+      `(${MAX_STEP_VALUES / 1e6} million): use batches of at most ${fits.toLocaleString('en-US')} rows`,
+  );
+}
+
+function checkOutputs(model: MLP, data: Table, loss: LossName): void {
   if ((loss === 'hinge' || loss === 'bce') && (data.classes ?? 2) > 2) {
     throw new Error(
       `the ${loss} loss is for two classes, but the data has ${data.classes}: use crossentropy`,
@@ -185,10 +417,10 @@ function checkOutputs(model: MLP, data: Dataset, loss: LossName): void {
       `the ${loss} loss needs a model with ${expected} output${expected === 1 ? '' : 's'}, this one has ${outputs}`,
     );
   }
-  if (data.x.length === 0) throw new Error('the data set is empty');
-  if (data.x.some((row) => row.length !== model.nin)) {
+  if (rowCount(data) === 0) throw new Error('the data set is empty');
+  if (data.columns.length !== model.nin) {
     throw new Error(
-      `the model takes ${model.nin} inputs, but the data has rows of ${data.x.find((r) => r.length !== model.nin)!.length}`,
+      `the model takes ${model.nin} inputs, but the data has rows of ${data.columns.length}`,
     );
   }
 }

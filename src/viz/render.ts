@@ -5,7 +5,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Viz } from '@viz-js/viz' with { 'resolution-mode': 'import' };
+import { Worker } from 'worker_threads';
+import type { RenderResult } from '@viz-js/viz' with { 'resolution-mode': 'import' };
 import { Value } from '../engine';
 import { checkChoice } from '../nn';
 import { countBoxes, drawDot, type DotOptions } from './dot';
@@ -15,7 +16,8 @@ export interface RenderOptions extends DotOptions {
   renderer?: 'wasm' | 'dot' | 'auto';
   /**
    * The most boxes (values, or collapsed neurons) to lay out, or nodes of DOT text, before
-   * refusing the graph (2,000 by default): layout time grows steeply with size.
+   * refusing the graph (2,000 by default): layout time grows steeply with size, from under two
+   * seconds at 2,000 nodes to about 15 s at 6,000 and a minute at 12,000.
    */
   maxNodes?: number;
   /** The path of the `dot` program to run; looked up on PATH when absent. */
@@ -35,7 +37,13 @@ const QUICK_LAYOUT: GraphAttributes = { nslimit: 0.1, nslimit1: 0.1, mclimit: 0.
 
 type GraphAttributes = Record<string, number>;
 
-let wasm: Promise<Viz> | undefined;
+/**
+ * Graphviz's layout recurses about as deep as the graph is long, and in WebAssembly it recurses
+ * on the JavaScript thread's stack: the main thread's (under 1 MB) overflows, "Maximum call
+ * stack size exceeded", at about 6,000 values in a chain or 18,000 side by side. So the layout
+ * runs in a worker thread with a stack this large, and any graph that lays out in minutes fits.
+ */
+const LAYOUT_STACK_MB = 256;
 
 /** The SVG of a Value's graph (drawn by drawDot with these options) or of DOT text. */
 export async function renderSvg(
@@ -55,8 +63,9 @@ export async function renderSvg(
     rootOrDot instanceof Value ? countBoxes(rootOrDot, options) : countDotNodes(rootOrDot);
   if (size > maxNodes) {
     throw new Error(
-      `the graph has ${size} nodes, more than maxNodes (${maxNodes}): layout would take long. ` +
-        'Pass a larger maxNodes, or draw less of it with { collapse: model } or { depth: N }.',
+      `the graph has ${size} nodes, more than maxNodes (${maxNodes}): layout would take long ` +
+        '(about 15 s at 6,000 nodes, a minute at 12,000). Pass a larger maxNodes to wait ' +
+        'for it, or draw less of it with { collapse: model } or { depth: N }.',
     );
   }
   const dot = rootOrDot instanceof Value ? drawDot(rootOrDot, options) : rootOrDot;
@@ -93,8 +102,8 @@ function systemDot(renderer: Renderer, dotPath?: string): string | undefined {
 }
 
 async function renderWithWasm(dot: string, graphAttributes: GraphAttributes): Promise<string> {
-  wasm ??= loadViz().instance();
-  const result = (await wasm).render(dot, { format: 'svg', graphAttributes });
+  layoutThread ??= new LayoutThread();
+  const result = await layoutThread.render(dot, graphAttributes);
   // Graphviz reports some errors (a malformed record label) and still draws a picture, a wrong one.
   const errors = result.errors.filter((e) => e.level === 'error');
   if (result.status !== 'success' || errors.length > 0) {
@@ -104,11 +113,82 @@ async function renderWithWasm(dot: string, graphAttributes: GraphAttributes): Pr
   return result.output;
 }
 
-/** @viz-js/viz's CommonJS build: it loads under require() and under jest alike. */
-function loadViz(): typeof import('@viz-js/viz', { with: { 'resolution-mode': 'import' } }) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@viz-js/viz');
+let layoutThread: LayoutThread | undefined;
+
+/**
+ * The worker thread that holds Graphviz, started on the first render and kept for the next. It
+ * does not keep the process alive while it has nothing to do.
+ */
+class LayoutThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<
+    number,
+    { resolve: (result: RenderResult) => void; reject: (error: Error) => void }
+  >();
+  private nextId = 0;
+
+  constructor() {
+    // @viz-js/viz's CommonJS build, by its path: it loads under require() and under jest alike.
+    this.worker = new Worker(LAYOUT_THREAD_SOURCE, {
+      eval: true,
+      workerData: { viz: require.resolve('@viz-js/viz') },
+      resourceLimits: { stackSizeMb: LAYOUT_STACK_MB },
+    });
+    this.worker.unref();
+    this.worker.on('message', ({ id, result, error }: LayoutReply) => {
+      const request = this.pending.get(id)!;
+      this.settle(id);
+      if (error === undefined) request.resolve(result!);
+      else request.reject(new Error(`Graphviz could not draw the graph: ${error}`));
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) =>
+      this.fail(new Error(`Graphviz's thread stopped (exit ${code})`)),
+    );
+  }
+
+  render(dot: string, graphAttributes: GraphAttributes): Promise<RenderResult> {
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, dot, graphAttributes });
+    });
+  }
+
+  private settle(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+  }
+
+  /** The thread died: every waiting render fails, and the next one starts a new thread. */
+  private fail(error: Error): void {
+    if (layoutThread === this) layoutThread = undefined;
+    for (const [id, request] of this.pending) {
+      this.settle(id);
+      request.reject(error);
+    }
+  }
 }
+
+interface LayoutReply {
+  id: number;
+  result?: RenderResult;
+  error?: string;
+}
+
+const LAYOUT_THREAD_SOURCE = `
+const { parentPort, workerData } = require('worker_threads');
+const viz = require(workerData.viz).instance();
+parentPort.on('message', async ({ id, dot, graphAttributes }) => {
+  try {
+    const { status, output, errors } = (await viz).render(dot, { format: 'svg', graphAttributes });
+    parentPort.postMessage({ id, result: { status, output, errors } });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message ? error.message : error) });
+  }
+});
+`;
 
 function renderWithDot(program: string, dot: string, graphAttributes: GraphAttributes): string {
   const settings = Object.entries(graphAttributes).map(([name, value]) => `-G${name}=${value}`);

@@ -1,0 +1,158 @@
+/**
+ * A training job run end to end in Node: the data read (a generated set, or a CSV file as a
+ * stream), the job trained, and its charts, graph and model written to an output folder all at
+ * once. The `train` command is this plus its options and its printing.
+ */
+import type { Dataset } from '../data/datasets';
+import { loadCsv } from '../data/csv';
+import { dataset, type DatasetName } from '../data/index';
+import type { Table } from '../data/table';
+import { saveOnnx } from '../io/onnx';
+import { saveModel } from '../serialize';
+import { MAX_REGION_CLASSES, boundaryChart, lossChart, renderChart } from '../viz/plots';
+import { writeSvg } from '../viz/render';
+import * as fs from 'fs';
+import { JOB_DEFAULTS, TrainingJob, type JobSettings } from './job';
+import type { StepInfo } from './loop';
+import { OutputFolder } from './output-folder';
+
+/** What a run writes, in this order; a run that writes fewer removes the others it finds. */
+export const ARTIFACTS = [
+  'loss.svg',
+  'boundary.svg',
+  'graph.svg',
+  'model.json',
+  'model.onnx',
+] as const;
+
+export type DataSource =
+  | { dataset: DatasetName; samples?: number; noise?: number }
+  | { csv: string; target?: string }
+  | Dataset
+  | Table;
+
+export interface TrainingRunOptions extends JobSettings {
+  data: DataSource;
+  /** The folder for loss.svg, boundary.svg, graph.svg and model.json; none is written without it. */
+  out?: string;
+  /** Also write the model as model.onnx (see saveOnnx) into `out`. */
+  onnx?: boolean;
+  /** Aborting it stops the run between two steps; it then rejects with a TrainingInterrupted. */
+  signal?: AbortSignal;
+  /** Called once the data is read and the task, model and batches are decided. */
+  onReady?: (job: TrainingJob) => void;
+  onStep?: (info: StepInfo) => void;
+}
+
+export interface TrainingRunResult {
+  job: TrainingJob;
+  /** Seconds spent in the training loop. */
+  seconds: number;
+  /** On all the training data, for classification. */
+  accuracy?: number;
+  /** The files written, in --out. */
+  written: string[];
+}
+
+/** The run was aborted (Ctrl-C, say); the output folder keeps what it had. */
+export class TrainingInterrupted extends Error {
+  override name = 'TrainingInterrupted';
+
+  constructor(
+    readonly step: number,
+    readonly steps: number | undefined,
+    readonly out: string | undefined,
+    /** The files of an earlier run that the output folder still holds, unchanged. */
+    readonly kept: readonly string[],
+  ) {
+    const when = steps === undefined ? 'before training' : `at step ${step} of ${steps}`;
+    const what =
+      out === undefined
+        ? 'nothing was written'
+        : kept.length > 0
+          ? `${out} keeps its previous ${kept.join(', ')}, unchanged`
+          : `nothing was written to ${out}`;
+    super(`interrupted ${when}: ${what}`);
+  }
+}
+
+export async function runTrainingJob(options: TrainingRunOptions): Promise<TrainingRunResult> {
+  TrainingJob.checkSettings(options);
+  const { signal } = options;
+  // Opened first: a folder that cannot be written, or one another run is writing, fails at once.
+  const folder = options.out === undefined ? undefined : OutputFolder.open(options.out);
+  let job: TrainingJob | undefined;
+  try {
+    const data = await load(options.data, options.seed ?? JOB_DEFAULTS.seed, signal);
+    signal?.throwIfAborted();
+    job = new TrainingJob(data, options);
+    options.onReady?.(job);
+    const started = Date.now();
+    await job.run({ signal, onStep: options.onStep });
+    const seconds = (Date.now() - started) / 1000;
+    const { accuracy, worst } = job.evaluate();
+    const written = folder
+      ? await writeArtifacts(job, folder, worst, options.onnx ?? false, signal)
+      : [];
+    return { job, seconds, accuracy, written };
+  } catch (error) {
+    if (signal?.aborted && !folder?.isCommitted) {
+      const kept = folder ? folder.present(ARTIFACTS) : [];
+      throw new TrainingInterrupted(job?.history.length ?? 0, job?.steps, options.out, kept);
+    }
+    throw error;
+  } finally {
+    folder?.close();
+  }
+}
+
+async function load(
+  source: DataSource,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<Dataset | Table> {
+  if ('csv' in source) return loadCsv(source.csv, { target: source.target, signal });
+  if ('dataset' in source)
+    return dataset(source.dataset, source.samples ?? 100, { noise: source.noise, seed });
+  return source;
+}
+
+/** Writes the charts, the graph of the worst row's loss and the model, then moves them in together. */
+async function writeArtifacts(
+  job: TrainingJob,
+  folder: OutputFolder,
+  worst: number,
+  onnx: boolean,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const names: string[] = [];
+  const write = async (name: (typeof ARTIFACTS)[number], make: () => Promise<void> | void) => {
+    signal?.throwIfAborted();
+    await make();
+    names.push(name);
+  };
+  await write('loss.svg', async () =>
+    fs.writeFileSync(folder.path('loss.svg'), await renderChart(lossChart(job.history))),
+  );
+  const labels = job.task.labels;
+  if (
+    job.data.columns.length === 2 &&
+    labels !== undefined &&
+    labels.length <= MAX_REGION_CLASSES
+  ) {
+    await write('boundary.svg', async () => {
+      const spec = boundaryChart(job.data, (points) => job.classify(points), {
+        classNames: labels.map(String),
+      });
+      fs.writeFileSync(folder.path('boundary.svg'), await renderChart(spec));
+    });
+  }
+  const model = job.model;
+  await write('graph.svg', () =>
+    writeSvg(job.rowLoss(worst), folder.path('graph.svg'), { collapse: model, parameters: model }),
+  );
+  await write('model.json', () => saveModel(model, folder.path('model.json'), job.trainedFor()));
+  if (onnx) await write('model.onnx', () => saveOnnx(model, folder.path('model.onnx')));
+  signal?.throwIfAborted();
+  return folder.commit(names, ARTIFACTS);
+}
