@@ -39,14 +39,16 @@ const IMPLEMENTATIONS: Implementation[] = [
 ];
 
 export function moonsBenchmark(): Figure[] {
-  const gc = (global as { gc?: () => void }).gc ?? (() => {});
   const weights = initialWeights();
   const times = IMPLEMENTATIONS.map(() => [] as number[]);
   const losses = IMPLEMENTATIONS.map((impl) => impl.run(weights, 5)); // warm up the JIT
   for (let round = 0; round < ROUNDS; round++) {
     IMPLEMENTATIONS.forEach((impl, i) => {
       if (round >= impl.rounds) return;
-      gc(); // each run starts from a clean heap, not from the garbage of the one before
+      // No forced gc() between runs: a full collection shrinks the young generation, and the
+      // next run that allocates (eager, or the Tape's one recorded graph) pays to grow it again,
+      // 40 ms here, which no training process pays at every run. Interleaving spreads the
+      // garbage of one run over the others alike.
       const started = process.hrtime.bigint();
       losses[i] = impl.run(weights);
       times[i].push(Number(process.hrtime.bigint() - started) / 1e6);

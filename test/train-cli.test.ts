@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { XMLValidator } from 'fast-xml-parser';
-import { loadModel, loadOnnx } from '../src';
+import { loadModel, loadOnnx, runTrainingJob } from '../src';
 
 const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 let out: string;
@@ -134,3 +134,25 @@ test('--onnx also writes model.onnx, the same model as model.json; a run without
   expect(second.status).toBe(0);
   expect(fs.existsSync(path.join(out, 'model.onnx'))).toBe(false);
 }, 60_000);
+
+test('--onnx FILE writes the model there; a folder that is not there is an error before training', () => {
+  const file = path.join(out, 'elsewhere.onnx');
+  const { status, stdout, stderr } = train('--samples', '40', '--steps', '5', '--onnx', file);
+  expect(stderr).toBe('');
+  expect(status).toBe(0);
+  expect(stdout).toContain(file);
+  expect(loadOnnx(file).nouts).toEqual([16, 16, 1]);
+  expect(fs.readdirSync(out).filter((name) => name.includes('partial'))).toEqual([]);
+
+  const missing = path.join(out, 'no-such-folder', 'model.onnx');
+  const refused = train('--samples', '40', '--steps', '5', '--onnx', missing);
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toContain(`cannot write ${missing}`);
+  expect(refused.stdout).not.toMatch(/^step /m);
+}, 60_000);
+
+test('runTrainingJob with onnx: true and no out folder is an error, before anything is read', async () => {
+  await expect(runTrainingJob({ data: { dataset: 'moons' }, onnx: true })).rejects.toThrow(
+    'onnx: true writes model.onnx into out: give out too, or a file to write',
+  );
+});

@@ -29,7 +29,7 @@ interface TrainFlags extends Omit<JobSettings, 'hidden'> {
   activation: Activation;
   init: Init;
   out: string;
-  onnx?: boolean;
+  onnx?: boolean | string;
 }
 
 /** The exit status of a run ended by a signal: 128 + its number, as shells report it. */
@@ -117,7 +117,10 @@ export function trainCommand(): Command {
       'stop at the first operation or gradient that is NaN or infinite, and name it (eager engine)',
     )
     .option('--out <dir>', 'output folder', 'out')
-    .option('--onnx', 'also write the model as model.onnx, for ONNX Runtime and other tools')
+    .option(
+      '--onnx [file]',
+      'also write the model in ONNX, for ONNX Runtime and other tools (model.onnx in --out by default)',
+    )
     .action(async (flags: TrainFlags) => train(flags));
 }
 

@@ -12,6 +12,7 @@ import { saveModel } from '../serialize';
 import { MAX_REGION_CLASSES, boundaryChart, lossChart, renderChart } from '../viz/plots';
 import { writeSvg } from '../viz/render';
 import * as fs from 'fs';
+import * as path from 'path';
 import { JOB_DEFAULTS, TrainingJob, type JobSettings } from './job';
 import type { StepInfo } from './loop';
 import { OutputFolder } from './output-folder';
@@ -35,8 +36,8 @@ export interface TrainingRunOptions extends JobSettings {
   data: DataSource;
   /** The folder for loss.svg, boundary.svg, graph.svg and model.json; none is written without it. */
   out?: string;
-  /** Also write the model as model.onnx (see saveOnnx) into `out`. */
-  onnx?: boolean;
+  /** Also write the model in ONNX (see saveOnnx): `true` for model.onnx in `out`, or a file. */
+  onnx?: boolean | string;
   /** Aborting it stops the run between two steps; it then rejects with a TrainingInterrupted. */
   signal?: AbortSignal;
   /** Called once the data is read and the task, model and batches are decided. */
@@ -80,6 +81,10 @@ export async function runTrainingJob(options: TrainingRunOptions): Promise<Train
   TrainingJob.checkSettings(options);
   const { signal } = options;
   // Opened first: a folder that cannot be written, or one another run is writing, fails at once.
+  const onnxFile = typeof options.onnx === 'string' ? checkWritable(options.onnx) : undefined;
+  if (options.onnx === true && options.out === undefined) {
+    throw new Error('onnx: true writes model.onnx into out: give out too, or a file to write');
+  }
   const folder = options.out === undefined ? undefined : OutputFolder.open(options.out);
   let job: TrainingJob | undefined;
   try {
@@ -92,8 +97,15 @@ export async function runTrainingJob(options: TrainingRunOptions): Promise<Train
     const seconds = (Date.now() - started) / 1000;
     const { accuracy, worst } = job.evaluate();
     const written = folder
-      ? await writeArtifacts(job, folder, worst, options.onnx ?? false, signal)
+      ? await writeArtifacts(job, folder, worst, options.onnx === true, signal)
       : [];
+    if (onnxFile !== undefined) {
+      // Written aside and renamed into place, so that the file is never half a model.
+      const aside = `${onnxFile}.${process.pid}.partial`;
+      saveOnnx(job.model, aside);
+      fs.renameSync(aside, onnxFile);
+      written.push(onnxFile);
+    }
     return { job, seconds, accuracy, written };
   } catch (error) {
     if (signal?.aborted && !folder?.isCommitted) {
@@ -104,6 +116,20 @@ export async function runTrainingJob(options: TrainingRunOptions): Promise<Train
   } finally {
     folder?.close();
   }
+}
+
+/** `file`, once its folder is known to exist and to be writable; before any training. */
+function checkWritable(file: string): string {
+  const folder = path.dirname(path.resolve(file));
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch (error) {
+    throw new Error(`cannot write ${file}: ${(error as Error).message}`);
+  }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+    throw new Error(`cannot write ${file}: it is a directory`);
+  }
+  return file;
 }
 
 async function load(
