@@ -11,7 +11,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { type Figure, RESULTS_FILE_VARIABLE, table } from './stats';
 
-const BENCHMARKS = ['moons', 'chain', 'render', 'transformer', 'editor', 'startup', 'large-data'];
+const BENCHMARKS = [
+  'moons',
+  'chain',
+  'render',
+  'transformer',
+  'editor',
+  'startup',
+  'large-data',
+  'playground',
+];
 const RESULTS = path.join(__dirname, '..', '..', 'bench', 'results.json');
 
 interface Results {
