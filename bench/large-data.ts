@@ -11,33 +11,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runTrainingJob } from '../src';
+import { writeCurveCsv } from '../test/curve-csv';
 import { type Figure, publish } from './stats';
 
 const MIB = 1024 * 1024;
-
-/** Points in [-1, 1]², labelled 0 or 1 by a curve; written in chunks, never held whole. */
-function writeCsv(file: string, rows: number): void {
-  const fd = fs.openSync(file, 'w');
-  let text = 'a,b,label\n';
-  let seed = 1;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  for (let i = 0; i < rows; i++) {
-    const [a, b] = [random(), random()];
-    text += `${a.toFixed(4)},${b.toFixed(4)},${a * a + b > 0.2 ? 1 : 0}\n`;
-    if (text.length > MIB) {
-      fs.writeSync(fd, text);
-      text = '';
-    }
-  }
-  fs.writeSync(fd, text);
-  fs.closeSync(fd);
-}
 
 export async function largeDataBenchmark(rows = 1_000_000): Promise<Figure[]> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-large-'));
   try {
     const csv = path.join(scratch, 'data.csv');
-    writeCsv(csv, rows);
+    writeCurveCsv(csv, rows);
     const size = fs.statSync(csv).size;
     const out = path.join(scratch, 'out');
     const started = performance.now();

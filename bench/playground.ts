@@ -9,7 +9,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
-import { chromiumExecutable } from '../test/chromium';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../test/chromium';
 import { type Figure, median, publish } from './stats';
 
 const root = path.join(__dirname, '..', '..');
@@ -28,13 +28,7 @@ export async function playgroundBenchmark(): Promise<Figure[]> {
   ]);
   const browser = await chromium.launch({
     executablePath: (await chromiumExecutable()).path,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const url = await new Promise<string>((resolve, reject) => {

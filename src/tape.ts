@@ -15,10 +15,11 @@
  * - Number operands are constants of their instruction; a relu that is a sum's only use is
  *   computed by the sum's instruction.
  * - Backward skips a sum whose gradient is zero (behind a relu that is off), where that cannot
- *   change a bit of any gradient (see `sumBackward`).
+ *   change a bit of any gradient (see `changesNothing`).
  * - Forward computes consecutive sums of one shape (a layer's neurons) four at a time, so that
  *   their chains of additions overlap in the CPU; each still adds in eager's order (see
- *   `groupForward`).
+ *   `groupForward`). Backward runs them four at a time too where their writes interleave
+ *   without reordering any gradient's additions (see `groupBackward`).
  * Folding moves work in time (a product's backward runs with its sum's), and floating-point
  * addition is not associative, so a fold is kept only where it leaves every gradient's
  * additions in eager's order (see `Recorder`).
@@ -58,8 +59,9 @@ const enum Instruction {
   Sum,
   // The same, then the slot of the relu applied to the sum.
   SumRelu,
-  // [instruction, count], then `count` sums of one shape (see `groupSums`). Only forward sees
-  // it: it is not an instruction of `starts`.
+  // [instruction, count, together], then `count` sums of one shape (see `groupSums`). Forward
+  // runs them four at a time. Backward does too if `together` is 1: then the group is one entry
+  // of `starts`, else each of its sums is.
   Group,
 }
 
@@ -110,7 +112,10 @@ export class Tape {
    * instructions that tell forward which sums to compute together.
    */
   private readonly program: Int32Array;
-  /** Where each instruction starts in `program`: backward walks them from the last. */
+  /**
+   * Where each instruction starts in `program`, a group that backward runs together counting as
+   * one: backward walks them from the last.
+   */
   private readonly starts: Int32Array;
   private readonly constants: Float64Array;
   private readonly data: Float64Array;
@@ -212,10 +217,20 @@ export class Tape {
         program[pc++] = constantCount++;
       }
     }
-    const grouped = (r.grouped = grown(r.grouped, pc + instructionCount));
-    const length = groupSums(program, pc, starts, instructionCount, slotCount, grouped);
-    this.program = grouped.slice(0, length);
-    this.starts = starts.slice(0, instructionCount);
+    // The Tape keeps this array, so it is made anew for each recording (copying it out at its
+    // final length would cost more than the room it saves): it holds the program and a group
+    // header (three entries) for at most every other instruction.
+    const grouped = new Int32Array(pc + 2 * instructionCount);
+    const [length, startCount] = groupSums(
+      program,
+      pc,
+      starts,
+      instructionCount,
+      slotCount,
+      grouped,
+    );
+    this.program = grouped.subarray(0, length);
+    this.starts = starts.slice(0, startCount);
     this.constants = constants.slice(0, constantCount);
     this.data = new Float64Array(slotCount);
     this.grad = new Float64Array(slotCount);
@@ -370,13 +385,12 @@ export class Tape {
       const pc = starts[s];
       const op = program[pc];
       const out = program[pc + 1];
+      if (op === Instruction.Group) {
+        groupBackward(program, pc, constants, data, grad);
+        continue;
+      }
       if (op >= Instruction.Sum) {
-        if (op === Instruction.SumRelu) {
-          // The relu's backward first: the sum is its only operand, and the relu the sum's only use.
-          const relu = program[sumEnd(program, pc)];
-          if (data[relu] > 0) grad[out] += grad[relu];
-        }
-        sumBackward(program, pc, constants, data, grad);
+        sumBackward(program, pc, constants, data, grad, sumGradient(program, pc, data, grad));
         continue;
       }
       const g = grad[out];
@@ -473,8 +487,9 @@ function sumInstructionEnd(program: Int32Array, pc: number): number {
  * Copies the program into `grouped`, with each stretch of two or more consecutive sum
  * instructions of one shape (the same instruction, and runs of the same kinds and lengths)
  * behind a Group instruction, as long as none reads a slot that one before it in the stretch
- * writes; moves `starts` to the copy, and returns its length. A layer's neurons make such a
- * stretch, for each point.
+ * writes; moves `starts` to the copy, a group that backward runs together as one entry (see
+ * `writesApartInGroup`), and returns the copy's length and the number of starts. A layer's
+ * neurons make such a stretch, for each point.
  */
 function groupSums(
   program: Int32Array,
@@ -483,10 +498,13 @@ function groupSums(
   count: number,
   slotCount: number,
   grouped: Int32Array,
-): number {
+): [number, number] {
   /** For each slot, the first instruction of the stretch that writes it (-1: none yet). */
   const writtenIn = new Int32Array(slotCount).fill(-1);
+  /** For each slot, the first instruction of the group whose backward writes its gradient. */
+  const gradientIn = new Int32Array(slotCount).fill(-1);
   let length = 0;
+  let startCount = 0;
   for (let s = 0; s < count;) {
     const first = starts[s];
     let end = s + 1;
@@ -500,17 +518,62 @@ function groupSums(
         markWrites(program, starts[end++], writtenIn, s);
       }
     }
-    if (end - s > 1) {
-      grouped[length++] = Instruction.Group;
-      grouped[length++] = end - s;
-    }
+    // Fewer than four gain nothing from running together: groupBackward runs them one by one.
+    const together = end - s >= 4 && writesApartInGroup(program, starts, s, end, gradientIn);
+    // Read before `starts` is overwritten below (startCount <= s).
     const from = starts[s];
     const to = end < count ? starts[end] : programLength;
-    for (; s < end; s++) starts[s] += length - from;
-    grouped.set(program.subarray(from, to), length);
-    length += to - from;
+    if (end - s > 1) {
+      if (together) starts[startCount++] = length;
+      grouped[length++] = Instruction.Group;
+      grouped[length++] = end - s;
+      grouped[length++] = together ? 1 : 0;
+    }
+    for (; s < end; s++) if (!together) starts[startCount++] = starts[s] + length - from;
+    // A loop, not grouped.set(program.subarray(...)): a subarray for each short copy costs more.
+    for (let at = from; at < to; at++) grouped[length++] = program[at];
   }
-  return length;
+  return [length, startCount];
+}
+
+/**
+ * Whether backward may run a group's sums (instructions `starts[s]` to `starts[end - 1]`) four
+ * at a time: term by term, each term's writes from the last sum to the first (see
+ * `groupBackward`). Run one after another, the sums write all of one sum's terms before the
+ * next's; interleaved, a gradient receives its additions in the same order as long as no two
+ * terms of the group write it, except terms at the same place in every sum that read the same
+ * slots (a layer's neurons all read the layer's inputs): those each place writes from the last
+ * sum to the first, as one after another would. Marks each written slot in `gradientIn`.
+ */
+function writesApartInGroup(
+  program: Int32Array,
+  starts: Int32Array,
+  s: number,
+  end: number,
+  gradientIn: Int32Array,
+): boolean {
+  const pc = starts[s];
+  const runsEnd = 4 + 4 * program[pc + 3];
+  for (let at = 4; at < runsEnd; at += 4) {
+    const kind = program[pc + at];
+    const length = program[pc + at + 1];
+    if (kind === Run.Constant) continue;
+    // The run's data operands: `a`, and `b` for a product of two slots.
+    for (let operand = 2; operand <= (kind === Run.Product ? 3 : 2); operand++) {
+      let shared = true;
+      for (let i = s + 1; i < end; i++) {
+        if (program[starts[i] + at + operand] !== program[pc + at + operand]) shared = false;
+      }
+      for (let i = s; i < (shared ? s + 1 : end); i++) {
+        const slot = program[starts[i] + at + operand];
+        for (let k = 0; k < length; k++) {
+          if (gradientIn[slot + k] === s) return false;
+          gradientIn[slot + k] = s;
+        }
+      }
+    }
+  }
+  return true;
 }
 
 function sameShape(program: Int32Array, pc: number, other: number): boolean {
@@ -560,7 +623,7 @@ function groupForward(
   data: Float64Array,
 ): number {
   const count = program[pc + 1];
-  let p0 = pc + 2;
+  let p0 = pc + 3;
   const size = sumInstructionEnd(program, p0) - p0;
   const runsEnd = 4 + 4 * program[p0 + 3];
   let m = 0;
@@ -639,6 +702,110 @@ function groupForward(
   return p0;
 }
 
+/**
+ * A group's backward (see groupSums), when its writes allow (see writesApartInGroup): its sums
+ * four at a time from the last, each term's writes from the last of the four to the first,
+ * which keeps every gradient's additions in the order of the sums run one after another. The
+ * sums' gradient updates then overlap in the CPU, and a layer's input gradient is loaded and
+ * stored once for four neurons instead of once for each.
+ *
+ * Four sums whose backward all change nothing are skipped; otherwise all four run, since
+ * a sum that changes nothing (see changesNothing) adds only ±0, which leaves each gradient as
+ * it is. The sums left over (fewer than four, at the group's start) run one by one.
+ */
+function groupBackward(
+  program: Int32Array,
+  pc: number,
+  constants: Float64Array,
+  data: Float64Array,
+  grad: Float64Array,
+): void {
+  const count = program[pc + 1];
+  const first = pc + 3;
+  const size = sumInstructionEnd(program, first) - first;
+  const runsEnd = 4 + 4 * program[first + 3];
+  let m = count;
+  for (; m >= 4; m -= 4) {
+    const p3 = first + (m - 1) * size;
+    const p2 = p3 - size;
+    const p1 = p2 - size;
+    const p0 = p1 - size;
+    const g3 = sumGradient(program, p3, data, grad);
+    const g2 = sumGradient(program, p2, data, grad);
+    const g1 = sumGradient(program, p1, data, grad);
+    const g0 = sumGradient(program, p0, data, grad);
+    if (
+      changesNothing(program, p3, data, g3) &&
+      changesNothing(program, p2, data, g2) &&
+      changesNothing(program, p1, data, g1) &&
+      changesNothing(program, p0, data, g0)
+    ) {
+      continue;
+    }
+    for (let at = 4; at < runsEnd; at += 4) {
+      const length = program[p0 + at + 1];
+      const a0 = program[p0 + at + 2];
+      const a1 = program[p1 + at + 2];
+      const a2 = program[p2 + at + 2];
+      const a3 = program[p3 + at + 2];
+      const b0 = program[p0 + at + 3];
+      const b1 = program[p1 + at + 3];
+      const b2 = program[p2 + at + 3];
+      const b3 = program[p3 + at + 3];
+      switch (program[p0 + at]) {
+        case Run.Plain:
+          for (let k = 0; k < length; k++) {
+            grad[a3 + k] += g3;
+            grad[a2 + k] += g2;
+            grad[a1 + k] += g1;
+            grad[a0 + k] += g0;
+          }
+          break;
+        case Run.Product:
+          if (b0 === b1 && b0 === b2 && b0 === b3) {
+            // One input for all four (a layer's neurons, one point): its gradient loaded once.
+            for (let k = 0; k < length; k++) {
+              const x = data[b0 + k];
+              grad[a3 + k] += x * g3;
+              grad[a2 + k] += x * g2;
+              grad[a1 + k] += x * g1;
+              grad[a0 + k] += x * g0;
+              let gx = grad[b0 + k];
+              gx += data[a3 + k] * g3;
+              gx += data[a2 + k] * g2;
+              gx += data[a1 + k] * g1;
+              gx += data[a0 + k] * g0;
+              grad[b0 + k] = gx;
+            }
+            break;
+          }
+          for (let k = 0; k < length; k++) {
+            grad[a3 + k] += data[b3 + k] * g3;
+            grad[b3 + k] += data[a3 + k] * g3;
+            grad[a2 + k] += data[b2 + k] * g2;
+            grad[b2 + k] += data[a2 + k] * g2;
+            grad[a1 + k] += data[b1 + k] * g1;
+            grad[b1 + k] += data[a1 + k] * g1;
+            grad[a0 + k] += data[b0 + k] * g0;
+            grad[b0 + k] += data[a0 + k] * g0;
+          }
+          break;
+        case Run.ProductConstant:
+          for (let k = 0; k < length; k++) {
+            grad[a3 + k] += constants[b3 + k] * g3;
+            grad[a2 + k] += constants[b2 + k] * g2;
+            grad[a1 + k] += constants[b1 + k] * g1;
+            grad[a0 + k] += constants[b0 + k] * g0;
+          }
+          break;
+      }
+    }
+  }
+  for (let p = first + (m - 1) * size; m > 0; m--, p -= size) {
+    sumBackward(program, p, constants, data, grad, sumGradient(program, p, data, grad));
+  }
+}
+
 /** Writes a sum instruction's total, and its relu's if it has one. */
 function storeSum(
   program: Int32Array,
@@ -683,13 +850,38 @@ function sumForward(
 }
 
 /**
- * A sum instruction's backward: each Value term gets the sum's gradient, and each folded
- * product passes it on to its operands, as the product's own backward would have.
- *
- * A zero gradient is skipped when the sum is finite. Then every term is finite (a NaN or
- * infinite term makes the sum NaN or infinite), and so is every operand of a product term (an
- * infinite operand makes the product infinite or NaN), so each skipped contribution is ±0; and
- * adding ±0 leaves a gradient as it is, since a gradient, made by adding to +0, is never -0.
+ * A sum instruction's gradient, after its relu's backward if it has one: the sum is the relu's
+ * only operand, and the relu the sum's only use.
+ */
+function sumGradient(
+  program: Int32Array,
+  pc: number,
+  data: Float64Array,
+  grad: Float64Array,
+): number {
+  const out = program[pc + 1];
+  if (program[pc] === Instruction.SumRelu) {
+    const relu = program[sumEnd(program, pc)];
+    if (data[relu] > 0) grad[out] += grad[relu];
+  }
+  return grad[out];
+}
+
+/**
+ * Whether a sum's backward, with gradient g, changes no gradient. It does not when g is zero
+ * and the sum finite. Then every term is finite (a NaN or infinite term makes the sum NaN or
+ * infinite), and so is every operand of a product term (an infinite operand makes the product
+ * infinite or NaN), so each contribution is ±0; and adding ±0 leaves a gradient as it is,
+ * since a gradient, made by adding to +0, is never -0.
+ */
+function changesNothing(program: Int32Array, pc: number, data: Float64Array, g: number): boolean {
+  return g === 0 && Number.isFinite(data[program[pc + 1]]);
+}
+
+/**
+ * A sum instruction's backward, with its gradient g: each Value term gets g, and each folded
+ * product passes it on to its operands, as the product's own backward would have. Skipped
+ * where that changes nothing.
  */
 function sumBackward(
   program: Int32Array,
@@ -697,10 +889,9 @@ function sumBackward(
   constants: Float64Array,
   data: Float64Array,
   grad: Float64Array,
+  g: number,
 ): void {
-  const out = program[pc + 1];
-  const g = grad[out];
-  if (g === 0 && Number.isFinite(data[out])) return;
+  if (changesNothing(program, pc, data, g)) return;
   const end = sumEnd(program, pc);
   for (let at = pc + 4; at < end; at += 4) {
     const length = program[at + 1];
@@ -774,6 +965,12 @@ function grown<T extends Uint8Array | Int32Array | Float64Array>(array: T, neede
   );
   larger.set(array);
   return larger;
+}
+
+/** Whether the sort has placed `node` among the first n of `order` (see ON_PATH). */
+function placed(order: readonly (Value | undefined)[], node: Value, n: number): boolean {
+  const at = -1 - node.mark;
+  return at < n && at >= 0 && order[at] === node;
 }
 
 /**
@@ -865,10 +1062,10 @@ class Recorder {
   private memberCount = 0;
   private members = new Int32Array(0);
 
-  // The Tape's program is written here first, and copied out at its final length.
+  // The Tape's program is written here first, then copied into the layout with its groups;
+  // starts and constants are copied out at their final length.
   program = new Int32Array(0);
   starts = new Int32Array(0);
-  grouped = new Int32Array(0);
   constants = new Float64Array(0);
 
   /** How many nodes the per-node arrays hold. */
@@ -930,27 +1127,36 @@ class Recorder {
     while (depth > 0) {
       const node = path[depth - 1]!;
       const c = node.code;
-      const k = next[depth - 1]++;
+      let k = next[depth - 1];
       // The engine's operandAt: a list's entries, or `operand` then `other` (two operands), or
-      // `operand` (one), or none (a leaf).
-      let child: Value | number | undefined;
+      // `operand` (one), or none (a leaf). Operands placed already (most of them: a layer's
+      // weights and inputs, used by every neuron and point) are passed over here, rather than
+      // by a turn of the outer loop each.
+      let child: Value | undefined;
       if (c >= OpCode.Sum) {
         const list = node.operand as readonly (Value | number)[];
-        child = k < list.length ? list[k] : undefined;
-      } else if (c >= OpCode.Add) {
-        child = k === 0 ? (node.operand as Value) : k === 1 ? (node.other as Value) : undefined;
-      } else if (c !== OpCode.Leaf && k === 0) {
-        child = node.operand as Value;
+        while (k < list.length && child === undefined) {
+          const x = list[k++];
+          if (typeof x !== 'number' && !placed(order, x, n)) child = x;
+        }
+      } else if (c !== OpCode.Leaf) {
+        if (k === 0) {
+          k = 1;
+          if (!placed(order, node.operand as Value, n)) child = node.operand as Value;
+        }
+        if (child === undefined && k === 1 && c >= OpCode.Add) {
+          k = 2;
+          if (!placed(order, node.other as Value, n)) child = node.other as Value;
+        }
       }
+      next[depth - 1] = k;
       if (child === undefined) {
         path[--depth] = undefined;
         if (n === this.code.length) this.growNodes(2 * n + 64);
         if (!this.place(node, n) && unsupported < 0) unsupported = n;
         order[n++] = node;
-      } else if (typeof child !== 'number') {
-        const mark = child.mark;
-        const at = -1 - mark;
-        if (at < n && at >= 0 && order[at] === child) continue; // placed already
+      } else {
+        const at = -1 - child.mark;
         const onPath = at - ON_PATH;
         if (onPath >= 0 && onPath < depth && path[onPath] === child) {
           path.fill(undefined, 0, depth);

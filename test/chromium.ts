@@ -76,3 +76,16 @@ export async function chromiumExecutable(): Promise<ChromiumExecutable> {
     );
   }
 }
+
+/**
+ * The flags to launch it with. Not @sparticuz/chromium's recommended `args`: those include
+ * --single-process (the renderer inside the browser process), which froze the page for seconds
+ * under load. The network flags keep Chromium from calling out on a machine with no internet.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];

@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumExecutable } from './chromium';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
 
 const root = path.join(__dirname, '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -30,19 +30,10 @@ beforeAll(async () => {
     });
     server.once('exit', (code) => reject(new Error(`the playground server exited with ${code}`)));
   });
-  // The test's own flags, not @sparticuz/chromium's recommended `args`: those include
-  // --single-process (the renderer inside the browser process), which froze the page for seconds
-  // under load.
   try {
     browser = await chromium.launch({
       executablePath: executable.path,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -201,8 +201,10 @@ test('sums of one shape are computed together only when none reads another', () 
   for (let j = 1; j < 6; j++) link = Value.sum([link, leaves[j]]);
   const output = Value.sum([...independent, link]);
   const tape = Tape.record(output);
-  // The program opens with the group's two words ([Group, 6]), then its six sums.
-  expect((tape as unknown as { starts: Int32Array }).starts[0]).toBe(2);
+  // The program opens with the group's header ([Group, 6, 1]: backward runs the six together
+  // too, so the group is backward's first step), then its six sums.
+  const { program, starts } = tape as unknown as { program: Int32Array; starts: Int32Array };
+  expect([program[1], program[2], starts[0]]).toEqual([6, 1, 0]);
   const step = (shift: number) => {
     leaves.forEach((l, i) => {
       l.data = ((i * 5 + shift) % 11) - 5.5;
@@ -226,6 +228,86 @@ test('sums of one shape are computed together only when none reads another', () 
   };
   step(0);
   step(3);
+});
+
+/** Runs forward and backward on the tape and eagerly on `build`'s graph; both must agree. */
+function expectReplayAsEager(tape: Tape, leaves: Value[], build: () => Value) {
+  leaves.forEach((l) => (l.grad = 0));
+  const replayed = tape.forward();
+  tape.backward();
+  const grads = leaves.map((l) => l.grad);
+  leaves.forEach((l) => (l.grad = 0));
+  const fresh = build();
+  fresh.backward();
+  expect(replayed).toBe(fresh.data);
+  expect(grads).toEqual(leaves.map((l) => l.grad));
+}
+
+test("a layer's sums run backward four at a time as eager runs them one by one", () => {
+  // Six relu neurons on three shared inputs: a group that backward runs together, the last
+  // four as one block, the first two alone. The inputs' gradients also get the output's term.
+  const x = [0, 1, 2].map((i) => new Value(i));
+  const w = Array.from({ length: 18 }, (_, i) => new Value(i));
+  const b = Array.from({ length: 6 }, (_, j) => new Value(j));
+  const c = [0.1, 0.7, -1.3, 0.2, 2.9, -0.45];
+  const build = () =>
+    Value.sum([
+      x[0],
+      ...b.map((bj, j) =>
+        Value.sum([bj, ...x.map((xi, i) => w[3 * j + i].mul(xi))])
+          .relu()
+          .mul(c[j]),
+      ),
+    ]);
+  const leaves = [...x, ...w, ...b];
+  const tape = Tape.record(build());
+  // One step of backward for the group, one for the output's sum.
+  const { program, starts } = tape as unknown as { program: Int32Array; starts: Int32Array };
+  expect([program[1], program[2], starts.length]).toEqual([6, 1, 2]);
+  const set = (values: number[]) => leaves.forEach((l, i) => (l.data = values[i]));
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 27, maxLength: 27 }),
+      (values) => {
+        set(values);
+        expectReplayAsEager(tape, leaves, build);
+      },
+    ),
+    { seed: 11, numRuns: 200 },
+  );
+  // Every relu off: the block is skipped. An infinite input: sums that are -Infinity have a
+  // zero gradient but still pass NaN (Infinity * 0) to their weights, as eager does.
+  const values = Array.from({ length: 27 }, (_, i) => ((i * 7) % 5) - 2.5);
+  set(values.map((v, i) => (i < 3 ? 1 : i < 21 ? 0 : -1)));
+  expectReplayAsEager(tape, leaves, build);
+  set(values.map((v, i) => (i === 2 ? -Infinity : v)));
+  expectReplayAsEager(tape, leaves, build);
+  expect(w.some((wi) => Number.isNaN(wi.grad))).toBe(true);
+  // Every relu off, and one sum of the block of four -Infinity: the block must still run, to
+  // pass NaN to x[0].
+  set(values.map((v, i) => (i < 3 ? 1 : i === 3 + 3 * 4 ? -Infinity : i < 21 ? 0 : -1)));
+  expectReplayAsEager(tape, leaves, build);
+  expect(x[0].grad).toBeNaN();
+});
+
+test('sums that write one gradient from different places run backward one by one', () => {
+  // Sum j adds 2·x[j + 1], then x[j]: x[j + 1] gets sum j's gradient from the first place and
+  // sum j + 1's from the second. Interleaved place by place, x[j + 1] would get sum j's first,
+  // where eager adds sum j + 1's first (it runs the later sum's backward first).
+  const x = Array.from({ length: 7 }, (_, i) => new Value(i));
+  const c = [0.1, 0.2, 0.3, 0.1, 0.7, 0.3];
+  const build = () =>
+    Value.sum([...x, ...c.map((cj, j) => Value.sum([x[j + 1].mul(2), x[j]]).mul(cj))]);
+  const tape = Tape.record(build());
+  // The six sums are grouped for forward (the first starts after the group's header), but each
+  // is a step of backward of its own (and the output's sum one more).
+  const { starts } = tape as unknown as { starts: Int32Array };
+  expect([starts[0], starts.length]).toEqual([3, 7]);
+  x.forEach((xi, i) => (xi.data = i / 3));
+  expectReplayAsEager(tape, x, build);
+  // The two orders differ for x[5], which sums 4 and 5 write (backward's first block of four
+  // is sums 2 to 5); x[5] also gets 1 from the output's own term, first.
+  expect(1 + c[5] + 2 * c[4]).not.toBe(1 + 2 * c[4] + c[5]);
 });
 
 test('a tape still reads its nodes after another recording of the same graph', () => {

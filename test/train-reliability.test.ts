@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { XMLValidator } from 'fast-xml-parser';
 import { OutputFolder, OutputFolderBusyError, decideTask, describeTask } from '../src';
+import { writeCurveCsv } from './curve-csv';
 
 const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 let dir: string;
@@ -27,23 +28,10 @@ function train(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A CSV of `rows` points in [-1, 1]², labelled by a curve: `label(c)` of class c = 0 or 1. */
+/** A CSV of `rows` points in [-1, 1]² in the test's folder: `label(c)` of class c = 0 or 1. */
 function writeCsv(rows: number, label: (c: number) => string = String): string {
   const file = path.join(dir, `data-${rows}.csv`);
-  const fd = fs.openSync(file, 'w');
-  let text = 'a,b,label\n';
-  let seed = 1;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  for (let i = 0; i < rows; i++) {
-    const [a, b] = [random(), random()];
-    text += `${a.toFixed(4)},${b.toFixed(4)},${label(a * a + b > 0.2 ? 1 : 0)}\n`;
-    if (text.length > 1 << 20) {
-      fs.writeSync(fd, text);
-      text = '';
-    }
-  }
-  fs.writeSync(fd, text);
-  fs.closeSync(fd);
+  writeCurveCsv(file, rows, label);
   return file;
 }
 
