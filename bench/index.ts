@@ -73,6 +73,11 @@ function main(): void {
   console.log('');
   if (earlier) console.log(`compared with ${compare} (${earlier.machine})`);
   console.log(table(figures, earlier && new Map(earlier.figures.map((f) => [f.key, f]))));
+  // bench/results.json holds a whole run: some benchmarks alone would drop the others' figures.
+  if (names.length < BENCHMARKS.length) {
+    console.log(`\n${path.relative(process.cwd(), RESULTS)} not written: not every benchmark ran`);
+    return;
+  }
   const results: Results = { machine, figures };
   fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
   console.log(`\nwritten to ${path.relative(process.cwd(), RESULTS)}`);
