@@ -106,6 +106,83 @@ describe('gradscript run caches the compiled script', () => {
     expect(runIn(dir, ['main.ts'], debug).stderr).toContain('gradscript cache: hit');
   });
 
+  test('an edited script compiles afresh only the files that changed and the files importing them', () => {
+    const { dir } = project();
+    const write = (name: string, lines: string[]) =>
+      fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n');
+    const model = (body: string) => [
+      "import { Value } from 'gradscript';",
+      `export function neuron(w: Value, x: number) { return ${body}; }`,
+    ];
+    const main = (weight: number, use: string) => [
+      "import { Value } from 'gradscript';",
+      "import { neuron } from './model';",
+      "import { square } from './loss';",
+      `const w = new Value(${weight});`,
+      `const y = ${use};`,
+      'y.backward();',
+      'console.log(y.data, w.grad);',
+    ];
+    write('model.ts', model('w * x + 1'));
+    write('loss.ts', [
+      "import { Value } from 'gradscript';",
+      'export const square = (v: Value) => v * v;',
+    ]);
+    write('run.ts', main(0.5, 'square(neuron(w, 2))'));
+    const first = runIn(dir, ['run.ts'], debug);
+    expect(first.stdout.trim()).toBe('4 8');
+    expect(first.stderr).toContain('compiled 3 of 3 files afresh');
+
+    // The script alone.
+    write('run.ts', main(1.5, 'square(neuron(w, 2))'));
+    let next = runIn(dir, ['run.ts'], debug);
+    expect(next.stderr).toContain('compiled 1 of 3 files afresh');
+    expect(next.stdout.trim()).toBe('16 16');
+
+    // A file the script imports: it and the script, not the other import.
+    write('loss.ts', [
+      "import { Value } from 'gradscript';",
+      'export const square = (v: Value) => v * v * 2;',
+    ]);
+    next = runIn(dir, ['run.ts'], debug);
+    expect(next.stderr).toContain('compiled 2 of 3 files afresh');
+    expect(next.stdout.trim()).toBe('32 32');
+
+    // neuron() now gives a number: the unchanged script is type-checked again and fails there.
+    write('model.ts', model('(w * x + 1).data'));
+    next = runIn(dir, ['run.ts'], debug);
+    expect(next.status).toBe(1);
+    expect(next.stderr).toContain(
+      "run.ts(5,18): error TS2345: Argument of type 'number' is not assignable to parameter of type 'Value'.",
+    );
+
+    // The script adapts to the number; then neuron() gives a Value again, and the unchanged
+    // script's `neuron(w, 2) * 3` is rewritten to match.
+    write('run.ts', main(1.5, 'square(w) + neuron(w, 2) * 3'));
+    expect(runIn(dir, ['run.ts']).stdout.trim()).toBe('16.5 6');
+    write('model.ts', model('w * x + 1'));
+    next = runIn(dir, ['run.ts'], debug);
+    expect(next.stderr).toContain('compiled 2 of 3 files afresh');
+    expect(next.stdout.trim()).toBe('16.5 12');
+    expect(runIn(dir, ['run.ts'], debug).stderr).toContain('gradscript cache: hit');
+  });
+
+  test('editing a file that declares globals compiles everything afresh', () => {
+    const { dir } = project();
+    const units = (n: number) =>
+      `declare global {\n  var units: number;\n}\nglobalThis.units = ${n};\nexport {};\n`;
+    fs.writeFileSync(path.join(dir, 'units.ts'), units(2));
+    fs.writeFileSync(
+      path.join(dir, 'uses.ts'),
+      "import './units';\nimport { scale } from './scale';\nimport { Value } from 'gradscript';\nconsole.log(scale(new Value(units)).data);\n",
+    );
+    expect(runIn(dir, ['uses.ts']).stdout.trim()).toBe('6');
+    fs.writeFileSync(path.join(dir, 'units.ts'), units(5));
+    const { stdout, stderr } = runIn(dir, ['uses.ts'], debug);
+    expect(stderr).toContain('compiled 3 of 3 files afresh');
+    expect(stdout.trim()).toBe('15');
+  });
+
   test('a tsconfig.json appearing where the first run found none is a miss', () => {
     const { dir } = project();
     runIn(dir, ['main.ts']);

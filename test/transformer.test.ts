@@ -4,6 +4,7 @@ import * as ts from 'typescript';
 import { ProgramRewriter, rewriteProgram, type RewrittenProgram } from '../transformer/program';
 import { compilerOptions, runModule } from './compile';
 import { decode } from '@jridgewell/sourcemap-codec';
+import { PositionMaps } from '../transformer/position-map';
 
 const fixtures = path.join(__dirname, 'fixtures', 'transform');
 const options = compilerOptions;
@@ -311,5 +312,35 @@ describe('a rewriting carried across edits, as the editor does', () => {
     for (const [k, { carried, fresh }] of rewriteInSequence(edits).entries()) {
       expect({ edit: k, text: carried }).toEqual({ edit: k, text: fresh });
     }
+  });
+});
+
+describe('a rewriting kept on disk (gradscript run’s cache)', () => {
+  test('its position maps come back from numbers answering every question as before', () => {
+    // inference.ts takes several rounds: each round's map must survive.
+    const file = path.join(fixtures, 'inference.ts');
+    const host = ts.createCompilerHost(options);
+    const rewriter = new ProgramRewriter(ts);
+    rewriter.rewrite(ts.createProgram([file], options, host), host);
+    const { text, maps } = rewriter.rewriting(file)!;
+    expect(maps.toNumbers().length).toBeGreaterThan(1);
+    const restored = PositionMaps.fromNumbers(JSON.parse(JSON.stringify(maps.toNumbers())));
+    const original = fs.readFileSync(file, 'utf8');
+    for (let p = 0; p <= text.length; p++) {
+      expect(restored.toOriginal(p)).toBe(maps.toOriginal(p));
+      expect(restored.isInserted(p)).toBe(maps.isInserted(p));
+    }
+    for (let p = 0; p <= original.length; p++) {
+      expect(restored.toGenerated(p)).toBe(maps.toGenerated(p));
+    }
+  });
+
+  test.each([
+    ['a segment cut short', [[0, 4]], /three numbers per segment/],
+    ['an empty segment', [[0, 0, 1]], /not a position map segment: 0, 0, 1/],
+    ['a fractional offset', [[0.5, 2, 1]], /not a position map segment/],
+    ['a copied flag of 2', [[0, 2, 2]], /not a position map segment/],
+  ])('numbers that no map makes are refused: %s', (_, numbers, message) => {
+    expect(() => PositionMaps.fromNumbers(numbers)).toThrow(message);
   });
 });

@@ -5,9 +5,16 @@
 import type * as ts from 'typescript';
 import * as fs from 'fs';
 import * as path from 'path';
-import { rewriteProgram } from './program';
+import { PositionMaps } from './position-map';
+import { isUserSource, ProgramRewriter } from './program';
 import type { TypeScript } from './rewrite';
-import { InputRecorder, type ScriptInputs } from './script-cache';
+import {
+  InputRecorder,
+  sha256,
+  type PreviousCompilation,
+  type ScriptInputs,
+  type SourceRecord,
+} from './script-cache';
 
 export interface CompiledScript {
   /** Every diagnostic, at the user's positions. */
@@ -19,6 +26,10 @@ export interface CompiledScript {
   javascript: Map<string, string>;
   /** Everything the compilation read or looked for, for the cache to tell when it is stale. */
   inputs: ScriptInputs;
+  /** The user's files as the compilation left them, for the next one to start from. */
+  sources: SourceRecord[];
+  /** How many of the user's files were rewritten, checked and emitted afresh, of how many. */
+  compiledFiles: { afresh: number; of: number };
   /** Formats diagnostics as tsc does, with the user's line and column. */
   format(diagnostics: readonly ts.Diagnostic[], color: boolean): string;
 }
@@ -49,7 +60,15 @@ const RUN_OPTIONS: ts.CompilerOptions = {
 /** TS18003, "No inputs were found in config file": its file list is not looked for (see below). */
 const NO_INPUTS_FOUND = 18003;
 
-export function compileScript(tsi: TypeScript, entry: string): CompiledScript {
+/**
+ * Compiles the script `entry`. Given what an earlier compilation left, whose user files may have
+ * changed since, it compiles afresh only the files that changed and the files importing them.
+ */
+export function compileScript(
+  tsi: TypeScript,
+  entry: string,
+  previous?: PreviousCompilation,
+): CompiledScript {
   const file = path.resolve(entry);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) throw new Error(`no such file: ${entry}`);
@@ -67,7 +86,14 @@ export function compileScript(tsi: TypeScript, entry: string): CompiledScript {
   const javascript = new Map<string, string>();
   const project = projectOptions(tsi, file, recorder);
   if ('errors' in project) {
-    return { diagnostics: project.errors, javascript, inputs: recorder.inputs, format };
+    return {
+      diagnostics: project.errors,
+      javascript,
+      inputs: recorder.inputs,
+      sources: [],
+      compiledFiles: { afresh: 0, of: 0 },
+      format,
+    };
   }
   const options = { ...project.options, ...RUN_OPTIONS };
   if (options.allowImportingTsExtensions) {
@@ -86,26 +112,107 @@ export function compileScript(tsi: TypeScript, entry: string): CompiledScript {
     options.moduleResolution = tsi.ModuleResolutionKind.Node16;
   }
   const host = recorder.record(tsi.createCompilerHost(options));
-  const program = rewriteProgram(tsi, tsi.createProgram([file], options, host), host);
-  if (program.getSourceFile(file)?.impliedNodeFormat === ModuleKind.ESNext) {
+  const original = tsi.createProgram([file], options, host);
+  if (original.getSourceFile(file)?.impliedNodeFormat === ModuleKind.ESNext) {
     throw new Error(
       `${entry} is an ES module (.mts, or "type": "module" in package.json); gradscript run runs CommonJS scripts`,
     );
   }
+  const userFiles = original.getSourceFiles().filter((f) => isUserSource(original, f));
+  const rewriter = new ProgramRewriter(tsi);
+  const reused = previous !== undefined && rememberUnchanged(tsi, rewriter, userFiles, previous);
+  const program = rewriter.rewrite(original, host);
+  // Only these can have changed: what they import is as it was, and nothing they import changed.
+  const afresh = reused ? rewriter.examined : undefined;
+  const compiledAfresh = (f: ts.SourceFile) => !afresh || afresh.has(f.fileName);
 
-  const diagnostics = tsi.getPreEmitDiagnostics(program);
+  const diagnostics = afresh
+    ? tsi.sortAndDeduplicateDiagnostics([
+        ...program.getConfigFileParsingDiagnostics(),
+        ...program.getOptionsDiagnostics(),
+        ...program
+          .getSourceFiles()
+          .flatMap((f) =>
+            compiledAfresh(f)
+              ? [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]
+              : [],
+          ),
+        // Found while checking the files above.
+        ...program.getGlobalDiagnostics(),
+      ])
+    : tsi.getPreEmitDiagnostics(program);
   if (!diagnostics.some((d) => d.category === tsi.DiagnosticCategory.Error)) {
     for (const sourceFile of program.getSourceFiles()) {
       if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile))
         continue;
       // Node names a module by its real path. Asked of the host, so that the cache records it.
       const source = host.realpath?.(sourceFile.fileName) ?? sourceFile.fileName;
-      program.emit(sourceFile, (name, text) => {
-        if (/\.[cm]?js$/.test(name)) javascript.set(source, text);
-      });
+      const kept = compiledAfresh(sourceFile) ? undefined : previous?.javascript.get(source);
+      if (kept !== undefined) javascript.set(source, kept);
+      else {
+        program.emit(sourceFile, (name, text) => {
+          if (/\.[cm]?js$/.test(name)) javascript.set(source, text);
+        });
+      }
     }
   }
-  return { diagnostics, javascript, inputs: recorder.inputs, format };
+  const sources = userFiles.map((f): SourceRecord => {
+    const rewriting = rewriter.rewriting(f.fileName);
+    return {
+      fileName: f.fileName,
+      hash: sha256(f.text),
+      global: affectsOtherFiles(tsi, f),
+      rewritten: rewriting && { text: rewriting.text, maps: rewriting.maps.toNumbers() },
+    };
+  });
+  const compiledFiles = { afresh: userFiles.filter(compiledAfresh).length, of: userFiles.length };
+  return { diagnostics, javascript, inputs: recorder.inputs, sources, compiledFiles, format };
+}
+
+/**
+ * Hands the rewriter what the previous compilation made of each user file whose text is as it
+ * was. False, with nothing handed, when a changed, new or vanished file could change what other
+ * files see without their importing it: then everything is compiled afresh.
+ */
+function rememberUnchanged(
+  tsi: TypeScript,
+  rewriter: ProgramRewriter,
+  userFiles: readonly ts.SourceFile[],
+  previous: PreviousCompilation,
+): boolean {
+  const records = new Map(previous.sources.map((r) => [r.fileName, r]));
+  const unchanged = userFiles.filter((f) => records.get(f.fileName)?.hash === sha256(f.text));
+  const present = new Set(userFiles.map((f) => f.fileName));
+  if (
+    userFiles.some((f) => !unchanged.includes(f) && affectsOtherFiles(tsi, f)) ||
+    previous.sources.some((r) => r.global && !present.has(r.fileName))
+  ) {
+    return false;
+  }
+  for (const sourceFile of unchanged) {
+    const { rewritten } = records.get(sourceFile.fileName)!;
+    rewriter.remember(
+      sourceFile,
+      rewritten && { text: rewritten.text, maps: PositionMaps.fromNumbers(rewritten.maps) },
+    );
+  }
+  return true;
+}
+
+/**
+ * Whether a file can change what other files see without their importing it: a script (its
+ * declarations are global), or a module that declares globals or augments another module.
+ */
+function affectsOtherFiles(tsi: TypeScript, sourceFile: ts.SourceFile): boolean {
+  return (
+    !tsi.isExternalModule(sourceFile) ||
+    sourceFile.statements.some(
+      (statement) =>
+        tsi.isModuleDeclaration(statement) &&
+        (tsi.isStringLiteral(statement.name) ||
+          (statement.flags & tsi.NodeFlags.GlobalAugmentation) !== 0),
+    )
+  );
 }
 
 /**

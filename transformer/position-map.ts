@@ -90,6 +90,29 @@ export class PositionMap {
     return { map, start: at, end: at + (end - start) };
   }
 
+  /** The map as numbers, three to a segment (original offset, length, 1 if copied), for `fromNumbers`. */
+  toNumbers(): number[] {
+    return this.segments.flatMap((s) => [s.original, s.length, s.copied ? 1 : 0]);
+  }
+
+  /** The map `toNumbers` described; throws on anything it cannot have made. */
+  static fromNumbers(numbers: readonly number[]): PositionMap {
+    if (numbers.length % 3 !== 0) throw new Error('a position map has three numbers per segment');
+    const map = new PositionMap();
+    for (let i = 0; i < numbers.length; i += 3) {
+      const [original, length, copied] = numbers.slice(i, i + 3);
+      if (!(
+        Number.isInteger(original) &&
+        Number.isInteger(length) &&
+        length > 0 &&
+        (copied === 0 || copied === 1)
+      ))
+        throw new Error(`not a position map segment: ${numbers.slice(i, i + 3).join(', ')}`);
+      map.push({ generated: map.generatedLength, original, length, copied: copied === 1 });
+    }
+    return map;
+  }
+
   private push(segment: Segment): void {
     this.segments.push(segment);
     this.generatedLength += segment.length;
@@ -102,6 +125,15 @@ export class PositionMaps {
 
   then(map: PositionMap): PositionMaps {
     return new PositionMaps([...this.rounds, map]);
+  }
+
+  /** Every round's map as numbers (see PositionMap.toNumbers), for keeping on disk. */
+  toNumbers(): number[][] {
+    return this.rounds.map((round) => round.toNumbers());
+  }
+
+  static fromNumbers(rounds: readonly (readonly number[])[]): PositionMaps {
+    return new PositionMaps(rounds.map((round) => PositionMap.fromNumbers(round)));
   }
 
   toOriginal(position: number): number {

@@ -87,6 +87,8 @@ export class ProgramRewriter {
   private readonly operatorErrors = new Map<string, OperatorDiagnostic[]>();
   /** Files whose rewriting was carried across their last edit rather than made afresh. */
   private readonly carried = new Set<string>();
+  /** The files the last rewrite() looked at (changed files and their importers); undefined: all. */
+  examined: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly tsi: TypeScript,
@@ -121,6 +123,7 @@ export class ProgramRewriter {
 
     /** The files a round looks at: the ones whose types may have moved (all, the first time). */
     let examine = this.forgetChanged(program);
+    this.examined = examine;
     if (examine && files.size > 0) current = next(program);
     let stuck: OperatorDiagnostic[] = [];
     const texts = new Map<string, Set<string>>();
@@ -182,6 +185,22 @@ export class ProgramRewriter {
   /** The rewritten text of a file, or undefined if it needed no rewriting. */
   rewrittenText(fileName: string): string | undefined {
     return this.files.get(fileName)?.text;
+  }
+
+  /** A file's rewritten text and the way back to the user's, or undefined if it needed no rewriting. */
+  rewriting(fileName: string): { text: string; maps: PositionMaps } | undefined {
+    const file = this.files.get(fileName);
+    return file && { text: file.text, maps: file.maps };
+  }
+
+  /**
+   * Takes what an earlier rewriter (another process's, kept on disk) made of `sourceFile`, the
+   * same text: its rewriting, or none if it needed none. rewrite() then looks again only at the
+   * files not remembered and at their importers.
+   */
+  remember(sourceFile: ts.SourceFile, rewriting?: { text: string; maps: PositionMaps }): void {
+    this.seen.set(sourceFile.fileName, sourceFile);
+    if (rewriting) this.files.set(sourceFile.fileName, { original: sourceFile, ...rewriting });
   }
 
   /** Where the user's `position` in `fileName` stands in the rewritten text. */
@@ -295,15 +314,8 @@ function withImporters(
   const importers = new Map<string, string[]>();
   for (const sourceFile of program.getSourceFiles()) {
     if (sourceFile.isDeclarationFile) continue;
-    for (const statement of sourceFile.statements) {
-      const specifier =
-        tsi.isImportDeclaration(statement) || tsi.isExportDeclaration(statement)
-          ? statement.moduleSpecifier
-          : tsi.isImportEqualsDeclaration(statement) &&
-              tsi.isExternalModuleReference(statement.moduleReference)
-            ? statement.moduleReference.expression
-            : undefined;
-      const imported = specifier && checker.getSymbolAtLocation(specifier)?.valueDeclaration;
+    for (const specifier of moduleSpecifiers(sourceFile)) {
+      const imported = checker.getSymbolAtLocation(specifier)?.valueDeclaration;
       if (!imported || !tsi.isSourceFile(imported)) continue;
       const list = importers.get(imported.fileName) ?? [];
       list.push(sourceFile.fileName);
@@ -320,8 +332,18 @@ function withImporters(
   return result;
 }
 
+/**
+ * Every module specifier in a file: of imports and exports, and also of `import('./m')` calls and
+ * types and, in JavaScript, `require('./m')`, through which types flow as well. The program
+ * collects them as it is built, in a field of the SourceFile that is internal but has been there
+ * through TypeScript 5 (gradscript pins its TypeScript exactly, and the tests cover each form).
+ */
+function moduleSpecifiers(sourceFile: ts.SourceFile): readonly ts.StringLiteralLike[] {
+  return (sourceFile as unknown as { imports: readonly ts.StringLiteralLike[] }).imports;
+}
+
 /** The user's own code: not a declaration file, not a library; JavaScript where the program takes it. */
-function isUserSource(program: ts.Program, sourceFile: ts.SourceFile): boolean {
+export function isUserSource(program: ts.Program, sourceFile: ts.SourceFile): boolean {
   return (
     !sourceFile.isDeclarationFile &&
     !program.isSourceFileFromExternalLibrary(sourceFile) &&

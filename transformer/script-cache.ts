@@ -13,7 +13,11 @@
  *    whether it was a file or a directory, so that a file appearing where module resolution or
  *    the tsconfig search found nothing is noticed; every directory listed (the @types folders)
  *    and every real path asked for;
- *  - the JavaScript emitted for each file.
+ *  - the JavaScript emitted for each file;
+ *  - each of the user's files as the compilation left it: the hash of its text, and its
+ *    rewriting. When only such files have changed since (an edited script), the next compilation
+ *    takes the rest as they were and looks again only at the changed files and at the files
+ *    importing them: it rewrites, type-checks and emits those, and reuses the others' JavaScript.
  *
  * All of TypeScript's access to the file system goes through the hosts InputRecorder wraps. What
  * the cache cannot see is a file under node_modules or TypeScript's lib folder rewritten with the
@@ -27,7 +31,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** Changes whenever the manifest's layout does, so that one from an older layout is a miss. */
-const MANIFEST_FORMAT = 1;
+const MANIFEST_FORMAT = 2;
 
 /** What a compilation looked at, and what it found. */
 export interface ScriptInputs {
@@ -52,13 +56,40 @@ export interface FileSystemHost {
   realpath?(path: string): string;
 }
 
+/** One of the user's files as a compilation left it. */
+export interface SourceRecord {
+  /** As the program names it. */
+  fileName: string;
+  /** The SHA-256 of the text it was compiled from. */
+  hash: string;
+  /**
+   * Whether the file can change what other files see without their importing it (a script, or
+   * a module that declares globals or augments another module).
+   */
+  global: boolean;
+  /** Its rewritten text, with the position maps back (PositionMaps.toNumbers), if it was rewritten. */
+  rewritten?: { text: string; maps: number[][] };
+}
+
+/** What an earlier compilation of the script left, for one whose user files changed. */
+export interface PreviousCompilation {
+  sources: readonly SourceRecord[];
+  /** The emitted JavaScript, by the real path of the file it came from. */
+  javascript: ReadonlyMap<string, string>;
+}
+
 interface Manifest {
   key: string;
   entry: string;
   inputs: ScriptInputs;
-  /** The emitted JavaScript, by the path of the file it came from. */
+  /** The emitted JavaScript, by the real path of the file it came from. */
   javascript: [string, string][];
+  sources: SourceRecord[];
 }
+
+/** On a hit, the script's JavaScript; on a miss, what may be reused of the last compilation. */
+export type CacheLookup =
+  { javascript: Map<string, string> } | { javascript?: undefined; previous?: PreviousCompilation };
 
 /** Records what the hosts given to `record` find on the disk, for a manifest to check later. */
 export class InputRecorder {
@@ -115,26 +146,34 @@ export class ScriptCache {
     this.manifestPath = path.join(cacheDirectory(entry), `${path.basename(entry)}-${name}.json`);
   }
 
-  /** The JavaScript of every file of the script, when nothing it was compiled from has changed. */
-  load(): Map<string, string> | undefined {
-    let missReason: string | undefined;
+  /**
+   * The JavaScript of every file of the script, when nothing it was compiled from has changed;
+   * else, when only the user's own files have, what the last compilation made of them.
+   */
+  load(): CacheLookup {
+    let change: InputChange | undefined;
     let manifest: Manifest | undefined;
     try {
       manifest = this.readManifest();
-      missReason = manifest ? changedInput(manifest.inputs) : 'no cache entry';
+      change = manifest ? changedInput(manifest) : { reason: 'no cache entry', onlySources: false };
     } catch (error) {
-      missReason = `unusable cache entry (${(error as Error).message})`;
+      change = { reason: `unusable cache entry (${(error as Error).message})`, onlySources: false };
     }
-    if (!manifest || missReason !== undefined) {
-      this.debug(`miss: ${missReason} (${this.manifestPath})`);
-      return undefined;
+    if (manifest && change === undefined) {
+      this.debug(`hit (${this.manifestPath})`);
+      return { javascript: new Map(manifest.javascript) };
     }
-    this.debug(`hit (${this.manifestPath})`);
-    return new Map(manifest.javascript);
+    this.debug(`miss: ${change?.reason} (${this.manifestPath})`);
+    if (!manifest || !change?.onlySources) return {};
+    return { previous: { sources: manifest.sources, javascript: new Map(manifest.javascript) } };
   }
 
   /** Keeps the compiled script. Written aside and renamed into place, so a run never reads half of one. */
-  save(javascript: ReadonlyMap<string, string>, inputs: ScriptInputs): void {
+  save(
+    javascript: ReadonlyMap<string, string>,
+    inputs: ScriptInputs,
+    sources: readonly SourceRecord[],
+  ): void {
     const temporary = `${this.manifestPath}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     try {
       const manifest: Manifest = {
@@ -142,6 +181,7 @@ export class ScriptCache {
         entry: this.entry,
         inputs,
         javascript: [...javascript],
+        sources: [...sources],
       };
       const json = JSON.stringify(manifest);
       fs.mkdirSync(path.dirname(this.manifestPath), { recursive: true });
@@ -174,11 +214,31 @@ export class ScriptCache {
   }
 }
 
-/** The first input found to differ from what the manifest recorded, or undefined if none does. */
-function changedInput(inputs: ScriptInputs): string | undefined {
+interface InputChange {
+  /** The first change found, for the debug output. */
+  reason: string;
+  /** True when the only changes are to the text of the user's own files, none of them global. */
+  onlySources: boolean;
+}
+
+/** How the inputs differ from what the manifest recorded, or undefined if they do not. */
+function changedInput({ inputs, sources }: Manifest): InputChange | undefined {
+  const editable = new Set(sources.filter((s) => !s.global).map((s) => s.fileName));
+  const edited: string[] = [];
   for (const [file, recorded] of Object.entries(inputs.files)) {
-    if (fingerprint(file) !== recorded) return `${file} changed`;
+    if (fingerprint(file) === recorded) continue;
+    if (!editable.has(file)) return { reason: `${file} changed`, onlySources: false };
+    edited.push(file);
   }
+  const other = otherChange(inputs);
+  if (other !== undefined) return { reason: other, onlySources: false };
+  return edited.length > 0
+    ? { reason: `${edited.join(', ')} changed`, onlySources: true }
+    : undefined;
+}
+
+/** The first change found to what the file system answered other than files' contents. */
+function otherChange(inputs: ScriptInputs): string | undefined {
   for (const [file, wasFile] of Object.entries(inputs.fileExists)) {
     if ((kindOf(file) === 'file') !== wasFile) return `${file} ${wasFile ? 'went' : 'appeared'}`;
   }
@@ -286,6 +346,6 @@ function cacheDirectory(entry: string): string {
   }
 }
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }

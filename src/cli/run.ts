@@ -9,7 +9,7 @@ import Module from 'module';
 import * as path from 'path';
 import type * as Compile from '../../transformer/compile';
 import type { TypeScript } from '../../transformer/rewrite';
-import { ScriptCache } from '../../transformer/script-cache';
+import { ScriptCache, type PreviousCompilation } from '../../transformer/script-cache';
 
 export interface RunOptions {
   /** Whether to reuse, and keep, the compiled script. */
@@ -37,8 +37,10 @@ export function runCommand(): Command {
 
 export function run(file: string, args: readonly string[], options: RunOptions): void {
   const entry = path.resolve(file);
-  const cache = options.cache ? new ScriptCache(entry, cacheDebug()) : undefined;
-  const javascript = cache?.load() ?? compile(file, cache);
+  const debug = cacheDebug();
+  const cache = options.cache ? new ScriptCache(entry, debug) : undefined;
+  const lookup = cache?.load();
+  const javascript = lookup?.javascript ?? compile(file, cache, lookup?.previous, debug);
   if (javascript) execute(entry, javascript, args);
 }
 
@@ -50,16 +52,23 @@ function cacheDebug(): (message: string) => void {
 }
 
 /** The script's JavaScript, or undefined (with the diagnostics printed) when it has errors. */
-function compile(file: string, cache: ScriptCache | undefined): Map<string, string> | undefined {
+function compile(
+  file: string,
+  cache: ScriptCache | undefined,
+  previous: PreviousCompilation | undefined,
+  debug: (message: string) => void,
+): Map<string, string> | undefined {
   // Loaded only on a miss: TypeScript is most of what a warm start would otherwise spend.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const tsi = require('typescript') as TypeScript;
   const { compileScript } = require('../../transformer/compile') as typeof Compile;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const compiled = compileScript(tsi, file);
+  const compiled = compileScript(tsi, file, previous);
+  const { afresh, of } = compiled.compiledFiles;
+  if (cache) debug(`compiled ${afresh} of ${of} files afresh`);
   if (compiled.diagnostics.length === 0) {
     // Kept only when clean, so that the next run has no warnings to repeat.
-    cache?.save(compiled.javascript, compiled.inputs);
+    cache?.save(compiled.javascript, compiled.inputs, compiled.sources);
     return compiled.javascript;
   }
   process.stderr.write(compiled.format(compiled.diagnostics, process.stderr.isTTY === true));
