@@ -148,28 +148,27 @@ test('source maps point at the user’s own line and column', () => {
   expect(original[segment[2]!].slice(segment[3]!)).toMatch(/^c - 2 \*\* b;/);
 });
 
-describe('the runtime import', () => {
-  /** Rewrites the given files (name → text) in a folder of their own, returning the final texts and diagnostics. */
-  function rewriteFiles(files: Record<string, string>, extra: ts.CompilerOptions = {}) {
-    const dir = fs.mkdtempSync(path.join(fixtures, '..', 'tmp-'));
-    try {
-      for (const [name, text] of Object.entries(files))
-        fs.writeFileSync(path.join(dir, name), text);
-      const fileOptions = { ...options, ...extra };
-      const host = ts.createCompilerHost(fileOptions);
-      const roots = Object.keys(files).map((name) => path.join(dir, name));
-      const program = rewriteProgram(ts, ts.createProgram(roots, fileOptions, host), host);
-      const text = (name: string) => program.getSourceFile(path.join(dir, name))!.text;
-      const diagnostics = ts.formatDiagnostics(
-        roots.flatMap((root) => ts.getPreEmitDiagnostics(program, program.getSourceFile(root))),
-        formatHost,
-      );
-      return { text, diagnostics, rounds: program.gradscriptRounds };
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+/** Rewrites the given files (name → text) in a folder of their own, returning the final texts and diagnostics. */
+function rewriteFiles(files: Record<string, string>, extra: ts.CompilerOptions = {}) {
+  const dir = fs.mkdtempSync(path.join(fixtures, '..', 'tmp-'));
+  try {
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    const fileOptions = { ...options, ...extra };
+    const host = ts.createCompilerHost(fileOptions);
+    const roots = Object.keys(files).map((name) => path.join(dir, name));
+    const program = rewriteProgram(ts, ts.createProgram(roots, fileOptions, host), host);
+    const text = (name: string) => program.getSourceFile(path.join(dir, name))!.text;
+    const diagnostics = ts.formatDiagnostics(
+      roots.flatMap((root) => ts.getPreEmitDiagnostics(program, program.getSourceFile(root))),
+      formatHost,
+    );
+    return { text, diagnostics, rounds: program.gradscriptRounds };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
+}
 
+describe('the runtime import', () => {
   const union = [
     "import { Value } from 'gradscript';",
     'const a = new Value(2);',
@@ -342,5 +341,59 @@ describe('a rewriting kept on disk (gradscript run’s cache)', () => {
     ['a copied flag of 2', [[0, 2, 2]], /not a position map segment/],
   ])('numbers that no map makes are refused: %s', (_, numbers, message) => {
     expect(() => PositionMaps.fromNumbers(numbers)).toThrow(message);
+  });
+});
+
+describe('members whose inferred types the rewriting changes', () => {
+  const model = [
+    "import { Value } from 'gradscript';",
+    'const a = new Value(2);',
+    "export const o = { p: a * a, 'q': a * 3 };",
+    'export class Layer {',
+    '  w = a * 2;',
+    '  get g() {',
+    '    return this.w * 2;',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+
+  test('declared in another file rewritten in the same round, are rewritten where they are used', () => {
+    const { text, diagnostics } = rewriteFiles({
+      'model.ts': model,
+      'main.ts': [
+        "import { Layer, o } from './model';",
+        "export const r = o.p * 2 + o['q'] * 1 + new Layer().g * 3;",
+        'r.backward();',
+        '',
+      ].join('\n'),
+    });
+    expect(diagnostics).toBe('');
+    expect(text('main.ts')).toContain(
+      "export const r = o.p.mul(2).add(o['q'].mul(1)).add(new Layer().g.mul(3));",
+    );
+  });
+
+  test('declared by `this.p = …` in JavaScript, are rewritten where they are used', () => {
+    const { text, diagnostics } = rewriteFiles(
+      {
+        'main.js': [
+          "const { Value } = require('gradscript');",
+          'const a = new Value(2);',
+          'class Model {',
+          '  constructor() {',
+          '    this.p = a * a;',
+          '  }',
+          '}',
+          'const r = new Model().p * 2;',
+          'r.backward();',
+          'module.exports = { r };',
+          '',
+        ].join('\n'),
+      },
+      { allowJs: true, checkJs: true },
+    );
+    expect(diagnostics).toBe('');
+    expect(text('main.js')).toContain('const r = new Model().p.mul(2);');
   });
 });

@@ -131,7 +131,8 @@ export class ProgramRewriter {
     for (;;) {
       rounds++;
       const checker = current.getTypeChecker();
-      const changed = new Set<string>();
+      /** The files rewritten in this round, as they were before it. */
+      const changed = new Map<string, ts.SourceFile>();
       for (const sourceFile of current.getSourceFiles()) {
         if (examine && !examine.has(sourceFile.fileName)) continue;
         if (!isUserSource(current, sourceFile)) continue;
@@ -168,11 +169,11 @@ export class ProgramRewriter {
           text: rewrite.text,
           maps: maps.then(rewrite.map),
         });
-        changed.add(sourceFile.fileName);
+        changed.set(sourceFile.fileName, sourceFile);
       }
       if (changed.size === 0 || stuck.length > 0) break;
       current = next(current);
-      examine = withImporters(tsi, current, changed);
+      examine = withImporters(tsi, current, new Set(changed.keys()));
     }
     const errors = [...stuck, ...[...this.operatorErrors.values()].flat()];
     // A language service goes on using the program it made (programOf): it gets a program of

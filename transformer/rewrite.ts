@@ -63,8 +63,8 @@ export interface RewriteOptions {
   runtimeModule?: string;
   /** The program's options: they decide whether the runtime is imported as an ES module or required. */
   compilerOptions?: ts.CompilerOptions;
-  /** Files already rewritten in this round: what they declare is typed as it was before. */
-  rewrittenThisRound?: ReadonlySet<string>;
+  /** Files already rewritten in this round, by name: what they declare is typed as it was before. */
+  rewrittenThisRound?: ReadonlyMap<string, ts.SourceFile>;
   /**
    * Where the parser found errors in a file being edited: an operator whose expression spans
    * one is left as written, and everything around it is rewritten.
@@ -149,6 +149,8 @@ export function rewriteSourceFile(
   const deferred = new Set<ts.Node>();
   const errors: OperatorError[] = [];
   const roles = new Map<ts.Type, Role>();
+  /** The checker's type of each expression asked about: asking again would redo its flow analysis. */
+  const types = new Map<ts.Expression, ts.Type>();
   /** Declarations whose staleness is being decided, so that a cycle of them ends. */
   const visiting = new Set<ts.Declaration>();
   /** Everything ending before this position is planned: what is known of it is final. */
@@ -314,7 +316,12 @@ export function rewriteSourceFile(
     const right = roleOf(node.right);
     if (left === 'plain' && right === 'plain') return undefined;
     if (comparison.has(operator)) return { kind: 'compare', left, right };
-    if (method === 'add' && (isStringLike(node.left) || isStringLike(node.right))) return undefined;
+    // A Value is no string: only the other operand of `+` can make it a concatenation.
+    const concatenates =
+      method === 'add' &&
+      ((left !== 'value' && isStringLike(node.left)) ||
+        (right !== 'value' && isStringLike(node.right)));
+    if (concatenates) return undefined;
     const role: Role = left === 'value' || right === 'value' ? 'value' : 'maybe';
     const form = formFor(left, right, node.left, node.right);
     return compound.has(operator)
@@ -349,10 +356,8 @@ export function rewriteSourceFile(
     for (let link: ts.Expression = inner; ;) {
       if (link !== inner && (plans.has(link) || deferred.has(link))) return true;
       const name = tsi.isPropertyAccessExpression(link) ? link.name : link;
-      if (tsi.isIdentifier(name) || tsi.isPrivateIdentifier(name)) {
-        const declaration = declarationOf(name);
-        if (declaration !== undefined && typedByRewrite(declaration)) return true;
-      }
+      if ((tsi.isIdentifier(name) || tsi.isPrivateIdentifier(name)) && rewrittenDeclarationOf(name))
+        return true;
       if (
         tsi.isPropertyAccessExpression(link) ||
         tsi.isElementAccessExpression(link) ||
@@ -367,12 +372,24 @@ export function rewriteSourceFile(
     }
   }
 
-  /** Where a name is declared, through any import of it. */
-  function declarationOf(name: ts.Identifier | ts.PrivateIdentifier): ts.Declaration | undefined {
+  /**
+   * Where a name is declared (through any import of it), if this round's rewriting changes the
+   * declaration's inferred type; else undefined.
+   */
+  function rewrittenDeclarationOf(
+    name: ts.Identifier | ts.PrivateIdentifier,
+  ): ts.Declaration | undefined {
+    // Finding what `o.p` names means typing `o`, which costs as much as checking it. Only a
+    // declaration in this file or in a file rewritten this round can have a rewritten type, so a
+    // name that none of them declares needs no looking up.
+    const candidates = [sourceFile, ...(options.rewrittenThisRound?.values() ?? [])];
+    if (candidates.every((file) => declaredNames(tsi, file)?.has(name.text) === false))
+      return undefined;
     const symbol = checker.getSymbolAtLocation(name);
     if (!symbol) return undefined;
     const target = symbol.flags & tsi.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    return target.valueDeclaration;
+    const declaration = target.valueDeclaration;
+    return declaration && typedByRewrite(declaration) ? declaration : undefined;
   }
 
   /** True for a declaration without a type of its own whose inferred type this round rewrites. */
@@ -446,7 +463,7 @@ export function rewriteSourceFile(
     const inner = skipParentheses(expression);
     const known = plannedRole(inner) ?? inferredRole(inner);
     if (known) return known;
-    const type = checker.getTypeAtLocation(inner);
+    const type = typeOf(inner);
     if (type.flags & tsi.TypeFlags.Any) {
       sawAnyOperand = true;
       return anyAs;
@@ -478,8 +495,8 @@ export function rewriteSourceFile(
     }
     const name = tsi.isPropertyAccessExpression(callee) ? callee.name : callee;
     if (!tsi.isIdentifier(name) && !tsi.isPrivateIdentifier(name)) return undefined;
-    const declaration = declarationOf(name);
-    if (!declaration || !typedByRewrite(declaration)) return undefined;
+    const declaration = rewrittenDeclarationOf(name);
+    if (!declaration) return undefined;
     if (
       (tsi.isVariableDeclaration(declaration) || tsi.isPropertyDeclaration(declaration)) &&
       declaration.initializer
@@ -569,8 +586,14 @@ export function rewriteSourceFile(
     return 'value';
   }
 
+  function typeOf(expression: ts.Expression): ts.Type {
+    let type = types.get(expression);
+    if (!type) types.set(expression, (type = checker.getTypeAtLocation(expression)));
+    return type;
+  }
+
   function isStringLike(expression: ts.Expression): boolean {
-    const type = checker.getTypeAtLocation(skipParentheses(expression));
+    const type = typeOf(skipParentheses(expression));
     const stringy = (t: ts.Type) => (t.flags & tsi.TypeFlags.StringLike) !== 0;
     return stringy(type) || (type.isUnion() && type.types.some(stringy));
   }
@@ -951,6 +974,51 @@ function hintFor(operator: string): string {
     default:
       return 'use .data to work on the number';
   }
+}
+
+const declaredNamesOfFile = new WeakMap<ts.SourceFile, ReadonlySet<string> | undefined>();
+
+/**
+ * Every name something is declared under in a file (variables, functions, parameters, members,
+ * object literal properties, and `this.p = …` or `exports.p = …` in JavaScript), and some more;
+ * undefined when a computed name such as `[key]` makes the list unknowable.
+ */
+function declaredNames(
+  tsi: TypeScript,
+  sourceFile: ts.SourceFile,
+): ReadonlySet<string> | undefined {
+  if (declaredNamesOfFile.has(sourceFile)) return declaredNamesOfFile.get(sourceFile);
+  const names = new Set<string>();
+  let computed = false;
+  const visit = (node: ts.Node): void => {
+    const name = (node as { name?: ts.Node }).name;
+    if (name && !tsi.isPropertyAccessExpression(node)) {
+      if (tsi.isComputedPropertyName(name) && !tsi.isStringLiteralLike(name.expression))
+        computed = true;
+      const text = tsi.isComputedPropertyName(name) ? name.expression : name;
+      if (
+        tsi.isIdentifier(text) ||
+        tsi.isPrivateIdentifier(text) ||
+        tsi.isStringLiteralLike(text) ||
+        tsi.isNumericLiteral(text)
+      )
+        names.add(text.text);
+    }
+    if (tsi.isBinaryExpression(node) && node.operatorToken.kind === tsi.SyntaxKind.EqualsToken) {
+      const target = node.left;
+      if (tsi.isPropertyAccessExpression(target)) names.add(target.name.text);
+      if (
+        tsi.isElementAccessExpression(target) &&
+        tsi.isStringLiteralLike(target.argumentExpression)
+      )
+        names.add(target.argumentExpression.text);
+    }
+    tsi.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  const result = computed ? undefined : names;
+  declaredNamesOfFile.set(sourceFile, result);
+  return result;
 }
 
 /** Builds the rewritten text and its PositionMap together. */
