@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { defaultConfig, parseSettings, textOf, type Config } from '../playground/src/config';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
 
 const root = path.join(__dirname, '..');
@@ -52,6 +53,44 @@ afterAll(async () => {
 });
 
 const steps = async () => Number(await page.textContent('#steps'));
+/** The session's state as the page shows it: idle, building, ready, playing or error. */
+const phase = () => page.getAttribute('#status', 'data-phase');
+const untilPhase = (wanted: string, timeout = 30_000) =>
+  page.waitForFunction((p) => document.getElementById('status')!.dataset.phase === p, wanted, {
+    timeout,
+  });
+/** Whether the step count grows over the next moment. */
+async function advancing(): Promise<boolean> {
+  const before = await steps();
+  await page.waitForTimeout(800);
+  return (await steps()) > before;
+}
+/** Plays until the step count passes `count`. */
+async function play(count: number): Promise<void> {
+  await page.click('#play');
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('steps')!.textContent) > n,
+    count,
+    { timeout: 60_000 },
+  );
+}
+
+/** Types into a field and leaves it, as a user does: the page reads it on change. */
+async function type(field: keyof Config, text: string): Promise<void> {
+  await page.fill(`#${field}`, text);
+  await page.press(`#${field}`, 'Tab');
+}
+/** The default settings back in every field, built and ready. */
+async function defaults(): Promise<void> {
+  const text = textOf(defaultConfig);
+  for (const field of Object.keys(text) as (keyof Config)[]) {
+    if ((await page.inputValue(`#${field}`)) === text[field]) continue;
+    if (await page.$(`select#${field}`)) await page.selectOption(`#${field}`, text[field]);
+    else await type(field, text[field]);
+  }
+  if ((await phase()) === 'playing') await page.click('#pause');
+  await untilPhase('ready');
+}
 
 test('the page loads with no console errors', async () => {
   await page.screenshot({ path: path.join(shots, '1-loaded.png') });
@@ -67,9 +106,8 @@ test('playing 200 steps on the moons lifts the accuracy above 95%; pause stops t
     { timeout: 60_000 },
   );
   await page.click('#pause');
-  const stopped = await steps();
-  await page.waitForTimeout(600);
-  expect(await steps()).toBeLessThanOrEqual(stopped + 5); // at most the message in flight
+  expect(await phase()).toBe('ready');
+  await page.waitForTimeout(600); // the steps in flight land
   const settled = await steps();
   await page.waitForTimeout(600);
   expect(await steps()).toBe(settled);
@@ -114,6 +152,16 @@ test('clicking a point shows the graph of its prediction, with data and grad; a 
 }, 60_000);
 
 test('the code panel’s program, run by gradscript run, reaches the loss the page shows', async () => {
+  // A few steps from the start, one click each: played long, the hinge loss reaches exactly 0.
+  await page.click('#reset');
+  await untilPhase('ready');
+  for (let n = 1; n <= 20; n++) {
+    await page.click('#step');
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('steps')!.textContent) === n,
+      n,
+    );
+  }
   const program = (await page.textContent('#code'))!;
   const loss = await page.getAttribute('#loss-value', 'data-exact');
   const file = path.join(__dirname, 'fixtures', `playground-e2e-${process.pid}.ts`);
@@ -130,3 +178,158 @@ test('the code panel’s program, run by gradscript run, reaches the loss the pa
   }
   expect(errors).toEqual([]);
 }, 60_000);
+
+test('play pressed during a rebuild starts training once the model is built', async () => {
+  // In one task, so that the click lands before the worker can answer the change.
+  const during = await page.evaluate(() => {
+    const hidden = document.getElementById('hidden') as HTMLInputElement;
+    hidden.value = '12,12';
+    hidden.dispatchEvent(new Event('change'));
+    const building = document.getElementById('status')!.textContent;
+    document.getElementById('play')!.click();
+    return [building, document.getElementById('status')!.textContent];
+  });
+  expect(during).toEqual(['building…', 'building…, then playing']);
+  await untilPhase('playing');
+  await page.waitForFunction(() => Number(document.getElementById('steps')!.textContent) > 0);
+  expect(await page.textContent('#code')).toContain('new MLP(2, [12, 12, 1]');
+  await page.click('#pause');
+  await type('hidden', '16,16');
+  await untilPhase('ready');
+}, 60_000);
+
+test('a long rebuild says so and dims the old picture; play then waits for it', async () => {
+  // A thousand points through a larger network: the first step records a big graph, and a
+  // change made meanwhile is built only after it, seconds later.
+  await type('samples', '1000');
+  await type('hidden', '32,32');
+  await untilPhase('ready');
+  await page.click('#step');
+  await type('seed', '2');
+  expect(await phase()).toBe('building');
+  expect(await page.textContent('#status')).toBe('building…');
+  expect(await page.evaluate(() => document.body.classList.contains('stale'))).toBe(true);
+  await page.screenshot({ path: path.join(shots, '5-building.png') });
+  await page.click('#play');
+  expect(await page.textContent('#status')).toBe('building…, then playing');
+  expect(await page.isDisabled('#play')).toBe(true);
+  expect(await page.isEnabled('#pause')).toBe(true);
+  await untilPhase('playing', 60_000);
+  await page.waitForFunction(
+    () => Number(document.getElementById('steps')!.textContent) > 0,
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
+  expect(await page.evaluate(() => document.body.classList.contains('stale'))).toBe(false);
+  await defaults();
+}, 120_000);
+
+test('rapid play, pause, step and reset end consistent: the status says whether steps advance', async () => {
+  for (const round of [1, 2, 3, 4]) {
+    await page.evaluate(async (round) => {
+      const buttons = ['play', 'pause', 'reset', 'step'].map((id) => document.getElementById(id)!);
+      let seed = round;
+      for (let i = 0; i < 25; i++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        buttons[seed % buttons.length].click(); // a disabled button ignores it, as for a user
+        if (seed % 3 === 0) await new Promise((resolve) => setTimeout(resolve, seed % 40));
+      }
+    }, round);
+    await page.waitForFunction(() =>
+      ['ready', 'playing'].includes(document.getElementById('status')!.dataset.phase!),
+    );
+    await page.waitForTimeout(300); // the steps in flight land
+    const playing = (await phase()) === 'playing';
+    expect(await advancing()).toBe(playing);
+    expect(await page.isDisabled('#play')).toBe(playing);
+    expect(await page.isDisabled('#pause')).toBe(!playing);
+    expect(await page.textContent('#status')).toBe(playing ? 'playing' : 'ready');
+  }
+  await defaults();
+  await page.click('#reset');
+  await untilPhase('ready');
+  expect(await page.textContent('#speed')).toBe('0');
+}, 120_000);
+
+describe.each<[keyof Config, string]>([
+  ['hidden', '16,0,16'],
+  ['batchSize', '-5'],
+  ['seed', 'abc'],
+  ['noise', '5'],
+  ['samples', '5000'],
+  ['lr', 'abc'],
+  ['lr', '0'],
+  ['hidden', '64,64'],
+])('%s "%s"', (field, typed) => {
+  test('is refused next to its field, and play trains nothing', async () => {
+    await play(20);
+    await page.click('#pause');
+    await type(field, typed);
+    const parsed = parseSettings({ ...textOf(defaultConfig), [field]: typed });
+    const message = 'problems' in parsed ? parsed.problems[0].message : 'no problem';
+    expect(await page.textContent(`#${field}-problem`)).toBe(message);
+    expect(await page.getAttribute(`#${field}`, 'aria-invalid')).toBe('true');
+    expect(await phase()).toBe('error');
+    expect(await page.isDisabled('#play')).toBe(true);
+    expect(await page.evaluate(() => document.body.classList.contains('stale'))).toBe(true);
+    await page.click('#play', { force: true });
+    expect(await advancing()).toBe(false);
+    await page.screenshot({ path: path.join(shots, `6-refused-${field}-${typed}.png`) });
+    await defaults();
+    expect(await page.textContent(`#${field}-problem`)).toBe('');
+  }, 60_000);
+});
+
+test('the program panel follows the model trained, never a refused setting', async () => {
+  await type('lr', '0.05');
+  await untilPhase('ready');
+  expect(await page.textContent('#code')).toContain('{ lr: 0.05 }');
+  await type('lr', '0');
+  expect(await page.textContent('#code')).toContain('{ lr: 0.05 }');
+  expect(await page.isDisabled('#play')).toBe(true);
+  await defaults();
+  expect(await page.textContent('#code')).toContain('{ lr: 0.1 }');
+}, 60_000);
+
+test('a learning rate that makes the loss run away pauses with a warning at the learning rate', async () => {
+  await type('lr', '1e6');
+  await untilPhase('ready');
+  await page.click('#play');
+  await untilPhase('error');
+  expect(await page.textContent('#lr-problem')).toMatch(
+    /^training diverged: the loss went from .* the learning rate 1000000 is too large, try a smaller one$/,
+  );
+  expect(await page.isDisabled('#play')).toBe(true);
+  expect(await advancing()).toBe(false);
+  await page.screenshot({ path: path.join(shots, '7-diverged.png') });
+  await defaults();
+}, 60_000);
+
+test('the spiral, of three classes, offers and trains cross-entropy only', async () => {
+  await page.selectOption('#dataset', 'spiral');
+  expect(await page.$$eval('#loss option', (options) => options.map((o) => o.textContent))).toEqual(
+    ['crossentropy'],
+  );
+  expect(await page.inputValue('#loss')).toBe('crossentropy');
+  await untilPhase('ready');
+  expect(await page.textContent('#code')).toContain('crossEntropy(');
+  await type('hidden', '16,16,16');
+  await page.selectOption('#optimizer', 'adam');
+  await type('lr', '0.02');
+  await untilPhase('ready');
+  await play(300);
+  await page.click('#pause');
+  expect(parseFloat((await page.textContent('#accuracy'))!)).toBeGreaterThan(60);
+  await page.screenshot({ path: path.join(shots, '8-spiral.png') });
+  await page.selectOption('#dataset', 'moons');
+  expect(await page.$$eval('#loss option', (options) => options.map((o) => o.textContent))).toEqual(
+    ['hinge', 'bce', 'mse', 'crossentropy'],
+  );
+  await defaults();
+}, 120_000);
+
+test('nothing along the way reached the console as an error', () => {
+  expect(errors).toEqual([]);
+});

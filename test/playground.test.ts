@@ -3,32 +3,216 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultConfig, normalize, programFor } from '../playground/src/config';
+import {
+  SettingsError,
+  checked,
+  defaultConfig,
+  lossesFor,
+  parseSettings,
+  programFor,
+  textOf,
+  type Config,
+  type SettingsText,
+} from '../playground/src/config';
+import { NumericMLP, writeShares } from '../playground/src/numeric';
 import { GRID, Session } from '../playground/src/session';
 
-test('the settings are fitted to the data: three classes take the cross-entropy loss', () => {
-  expect(normalize({ ...defaultConfig, dataset: 'spiral', loss: 'hinge' }).loss).toBe(
-    'crossentropy',
-  );
-  expect(normalize({ ...defaultConfig, dataset: 'moons', loss: 'crossentropy' }).loss).toBe(
-    'hinge',
-  );
-  expect(() => normalize({ ...defaultConfig, hidden: [0] })).toThrow(
-    'give at least one hidden layer size',
-  );
-  expect(() => normalize({ ...defaultConfig, lr: -1 })).toThrow(
-    'the learning rate must be a positive number, got -1',
+/** The problems parseSettings finds when the default fields are typed over with `typed`. */
+function problemsOf(typed: Partial<SettingsText>) {
+  const parsed = parseSettings({ ...textOf(defaultConfig), ...typed });
+  return 'problems' in parsed ? parsed.problems : [];
+}
+
+test('the default settings, typed out, read back as they are', () => {
+  expect(parseSettings(textOf(defaultConfig))).toEqual({ config: defaultConfig });
+  expect(parseSettings({ ...textOf(defaultConfig), hidden: ' 8, 4 ', lr: '1e-2' })).toEqual({
+    config: { ...defaultConfig, hidden: [8, 4], lr: 0.01 },
+  });
+});
+
+test.each<[Partial<SettingsText>, keyof Config, string]>([
+  [{ samples: '5000' }, 'samples', 'points must be a whole number from 4 to 1,000; got "5000"'],
+  [{ samples: '3' }, 'samples', 'points must be a whole number from 4 to 1,000; got "3"'],
+  [{ samples: '' }, 'samples', 'points must be a whole number from 4 to 1,000; got ""'],
+  [{ noise: '5' }, 'noise', 'noise must be a number from 0 to 1; got "5"'],
+  [{ noise: '-0.1' }, 'noise', 'noise must be a number from 0 to 1; got "-0.1"'],
+  [
+    { hidden: '16,0,16' },
+    'hidden',
+    'hidden must be layer sizes, positive whole numbers separated by commas; got "16,0,16"',
+  ],
+  [
+    { hidden: '16,,16' },
+    'hidden',
+    'hidden must be layer sizes, positive whole numbers separated by commas; got "16,,16"',
+  ],
+  [
+    { hidden: '2.5' },
+    'hidden',
+    'hidden must be layer sizes, positive whole numbers separated by commas; got "2.5"',
+  ],
+  [
+    { hidden: '64,64' },
+    'hidden',
+    'hidden must be layer sizes that make at most 2,000 parameters; got "64,64", which make 4,417',
+  ],
+  [{ lr: '0' }, 'lr', 'learning rate must be a number greater than 0; got "0"'],
+  [{ lr: 'abc' }, 'lr', 'learning rate must be a number greater than 0; got "abc"'],
+  [{ lr: 'Infinity' }, 'lr', 'learning rate must be a number greater than 0; got "Infinity"'],
+  [
+    { batchSize: '-5' },
+    'batchSize',
+    'batch size must be a whole number from 0 (the whole set) to 100 (the points); got "-5"',
+  ],
+  [
+    { batchSize: '500' },
+    'batchSize',
+    'batch size must be a whole number from 0 (the whole set) to 100 (the points); got "500"',
+  ],
+  [{ seed: 'abc' }, 'seed', 'seed must be a whole number from 0 to 4,294,967,295; got "abc"'],
+  [{ seed: '-1' }, 'seed', 'seed must be a whole number from 0 to 4,294,967,295; got "-1"'],
+  [
+    { seed: '4294967296' },
+    'seed',
+    'seed must be a whole number from 0 to 4,294,967,295; got "4294967296"',
+  ],
+  [
+    { dataset: 'spiral' },
+    'loss',
+    'loss must be crossentropy for spiral, of 3 classes; got "hinge"',
+  ],
+  [
+    { dataset: 'blobs' },
+    'dataset',
+    'data must be one of moons, circles, xor, spiral, yinyang; got "blobs"',
+  ],
+  [
+    { activation: 'gelu' },
+    'activation',
+    'activation must be one of relu, tanh, sigmoid; got "gelu"',
+  ],
+  [{ optimizer: 'rmsprop' }, 'optimizer', 'optimizer must be one of sgd, adam; got "rmsprop"'],
+])('%j is refused, next to its field, nothing bent into range', (typed, field, message) => {
+  expect(problemsOf(typed)).toEqual([{ field, message }]);
+});
+
+test('every field in trouble is named at once; a bad points count still bounds the batch size', () => {
+  expect(problemsOf({ samples: 'x', lr: '0', batchSize: '1001' })).toEqual([
+    { field: 'samples', message: 'points must be a whole number from 4 to 1,000; got "x"' },
+    { field: 'lr', message: 'learning rate must be a number greater than 0; got "0"' },
+    {
+      field: 'batchSize',
+      message:
+        'batch size must be a whole number from 0 (the whole set) to 1,000 (the most points); got "1001"',
+    },
+  ]);
+  expect(problemsOf({ samples: 'x', batchSize: '1000' }).map((p) => p.field)).toEqual(['samples']);
+});
+
+test('the loss menu offers what the classes train with; the program and session refuse the rest', () => {
+  expect(lossesFor('moons')).toEqual(['hinge', 'bce', 'mse', 'crossentropy']);
+  expect(lossesFor('spiral')).toEqual(['crossentropy']);
+  expect(lossesFor('yinyang')).toEqual(['crossentropy']);
+  const spiralHinge: Config = { ...defaultConfig, dataset: 'spiral' };
+  expect(() => checked(spiralHinge)).toThrow(SettingsError);
+  expect(() => programFor(spiralHinge, 1)).toThrow('loss must be crossentropy for spiral');
+  expect(() => new Session({ ...defaultConfig, hidden: [16, 0, 16] })).toThrow(
+    'hidden must be layer sizes',
   );
 });
 
-test('a session learns the moons, and its snapshot covers the grid', () => {
+test('a session learns the moons, and its snapshot covers the grid with both classes', () => {
   const session = new Session(defaultConfig);
   session.step(200);
   const snapshot = session.snapshot();
   expect(snapshot.step).toBe(200);
   expect(snapshot.accuracy).toBeGreaterThan(0.95);
-  expect(snapshot.grid).toHaveLength(GRID * GRID);
-  expect(new Set(snapshot.grid)).toEqual(new Set([0, 1]));
+  expect(snapshot.classes).toBe(2);
+  expect(snapshot.grid).toHaveLength(GRID * GRID * 2);
+  const sure = (k: number) =>
+    snapshot.grid.filter((share, i) => i % 2 === k && share > 0.99).length;
+  expect(sure(0)).toBeGreaterThan(GRID);
+  expect(sure(1)).toBeGreaterThan(GRID);
+  expect(snapshot.diverged).toBeUndefined();
+});
+
+describe.each<[string, Partial<Config>]>([
+  ['relu, hinge', {}],
+  ['tanh, bce', { activation: 'tanh', loss: 'bce' }],
+  ['sigmoid, mse', { activation: 'sigmoid', loss: 'mse', hidden: [8, 8, 8] }],
+  ['spiral, cross-entropy', { dataset: 'spiral', loss: 'crossentropy' }],
+])('the numeric grid, %s', (_name, settings) => {
+  const session = new Session({ ...defaultConfig, ...settings, optimizer: 'adam', lr: 0.01 });
+  session.step(30);
+  const snapshot = session.snapshot();
+  const model = new NumericMLP(session.model);
+  const cells = [0, 1, GRID + 7, (GRID * GRID) / 2 + 3, GRID * GRID - 1];
+
+  test('agrees with the model’s own forward pass', () => {
+    for (const cell of cells) {
+      const point = session.gridPoint(Math.floor(cell / GRID), cell % GRID);
+      const expected = session.model.forward(point).map((v) => v.data);
+      const got = model.forward(point);
+      expect(got).toHaveLength(expected.length);
+      got.forEach((z, k) => expect(Math.abs(z - expected[k])).toBeLessThan(1e-12));
+    }
+  });
+
+  test('holds the shares of confidence the model’s outputs give, summing to 1', () => {
+    const { classes, grid } = snapshot;
+    for (const cell of cells) {
+      const point = session.gridPoint(Math.floor(cell / GRID), cell % GRID);
+      const shares = new Float32Array(classes);
+      writeShares(
+        session.config.loss,
+        session.model.forward(point).map((v) => v.data),
+        shares,
+        0,
+      );
+      expect([...grid.subarray(cell * classes, (cell + 1) * classes)]).toEqual([...shares]);
+      expect(shares.reduce((a, b) => a + b)).toBeCloseTo(1, 6);
+    }
+  });
+});
+
+test('shares read the outputs as the loss does: sure past the hinge margin, even at the boundary', () => {
+  const shares = (loss: Config['loss'], outputs: number[]) => {
+    const into = new Float32Array(Math.max(2, outputs.length));
+    writeShares(loss, outputs, into, 0);
+    return [...into];
+  };
+  expect(shares('hinge', [1.5])).toEqual([0, 1]);
+  expect(shares('hinge', [0])).toEqual([0.5, 0.5]);
+  expect(shares('hinge', [-0.5])).toEqual([0.75, 0.25]);
+  expect(shares('mse', [0.25])).toEqual([0.75, 0.25]);
+  expect(shares('bce', [0])).toEqual([0.5, 0.5]);
+  expect(shares('crossentropy', [0, 0, 0]).map((p) => p.toFixed(6))).toEqual(
+    Array(3).fill((1 / 3).toFixed(6)),
+  );
+  // A model that overflowed is sure of nothing.
+  expect(shares('crossentropy', [Infinity, 0, 0]).map((p) => p.toFixed(6))).toEqual(
+    Array(3).fill((1 / 3).toFixed(6)),
+  );
+});
+
+test('a learning rate that makes the loss run away stops training and says so', () => {
+  const session = new Session({ ...defaultConfig, lr: 1e6 });
+  session.step(100);
+  const { step, diverged } = session.snapshot();
+  expect(diverged).toMatch(
+    /^training diverged: the loss went from [\d.]+ to \S+ by step \d+; the learning rate 1000000 is too large, try a smaller one$/,
+  );
+  expect(step).toBeLessThan(100);
+  session.step(10);
+  expect(session.snapshot().step).toBe(step);
+});
+
+test('steps within a time limit: one at least, then as many as fit', () => {
+  const session = new Session(defaultConfig);
+  session.step(1000, 0);
+  expect(session.snapshot().step).toBe(1);
+  session.step(3, Infinity);
+  expect(session.snapshot().step).toBe(4);
 });
 
 test('tape and eager sessions train identically, full batch or not', () => {
@@ -55,24 +239,25 @@ test('a trace draws the point’s loss with data and grad, neurons collapsed unl
   expect(() => session.trace(1000)).toThrow('no point 1000');
 });
 
-describe.each([
+describe.each<[string, Config]>([
   ['moons, full batch, SGD', { ...defaultConfig }],
   [
     'circles, mini-batches, Adam, BCE',
     {
       ...defaultConfig,
-      dataset: 'circles' as const,
+      dataset: 'circles',
       batchSize: 16,
-      optimizer: 'adam' as const,
+      optimizer: 'adam',
       lr: 0.01,
-      loss: 'bce' as const,
+      loss: 'bce',
     },
   ],
   [
-    'spiral, cross-entropy, MSE-free',
-    { ...defaultConfig, dataset: 'spiral' as const, hidden: [8], activation: 'tanh' as const },
+    'spiral, cross-entropy',
+    { ...defaultConfig, dataset: 'spiral', hidden: [8], activation: 'tanh', loss: 'crossentropy' },
   ],
-  ['xor, mse', { ...defaultConfig, dataset: 'xor' as const, loss: 'mse' as const }],
+  ['moons, cross-entropy on two classes', { ...defaultConfig, loss: 'crossentropy' }],
+  ['xor, mse', { ...defaultConfig, dataset: 'xor', loss: 'mse' }],
 ])('the program for %s', (_name, config) => {
   test('run by gradscript run, reaches the loss the session shows', () => {
     const session = new Session(config);
@@ -92,7 +277,13 @@ describe.each([
         { encoding: 'utf8' },
       );
       expect(result.stderr).toBe('');
-      expect(result.stdout.trim()).toBe(`loss ${session.snapshot().loss}`);
+      const printed = Number(/^loss (\S+)$/.exec(result.stdout.trim())![1]);
+      const shown = session.snapshot().loss;
+      // A tape replays cross-entropy with the largest logits it recorded subtracted, the program's
+      // eager graph with the current ones: the same loss, rounded apart in the last bit or so.
+      if (config.loss === 'crossentropy')
+        expect(Math.abs(printed - shown) / shown).toBeLessThan(1e-12);
+      else expect(printed).toBe(shown);
     } finally {
       fs.rmSync(inside);
     }

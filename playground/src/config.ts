@@ -1,4 +1,7 @@
-/** The playground's settings, and the gradscript program that trains the same model. */
+/**
+ * The playground's settings: what each field may hold, read from what was typed, and the
+ * gradscript program that trains the same model.
+ */
 export const DATASETS = ['moons', 'circles', 'xor', 'spiral', 'yinyang'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid'] as const;
 export const LOSSES = ['hinge', 'bce', 'mse', 'crossentropy'] as const;
@@ -31,37 +34,194 @@ export const defaultConfig: Config = {
   seed: 1,
 };
 
-/** How many classes a data set has: the multi-class ones need the cross-entropy loss. */
+/** Each setting as the page labels its field, so that a message names the field one sees. */
+export const FIELD_NAMES: Record<keyof Config, string> = {
+  dataset: 'data',
+  samples: 'points',
+  noise: 'noise',
+  hidden: 'hidden',
+  activation: 'activation',
+  loss: 'loss',
+  optimizer: 'optimizer',
+  lr: 'learning rate',
+  batchSize: 'batch size',
+  seed: 'seed',
+};
+
+const SAMPLES = { least: 4, most: 1000 };
+const NOISE = { least: 0, most: 1 };
+/** The seeds the generators tell apart: they keep a seed's lowest 32 bits. */
+const SEEDS = { least: 0, most: 2 ** 32 - 1 };
+/**
+ * The most weights and biases a network may have. A rebuild takes some 20–40 ms in Chromium at
+ * any size up to it; the first step, which records a graph of every point through every weight,
+ * takes about 0.3 s at this size with 100 points and 3 s with 1,000.
+ */
+const MAX_PARAMETERS = 2000;
+
+/** How many classes a data set has. */
 export function classesOf(dataset: Config['dataset']): number {
   return dataset === 'spiral' || dataset === 'yinyang' ? 3 : 2;
 }
 
-/** Settings as the playground can train them: the loss fitted to the classes, sizes checked. */
-export function normalize(config: Config): Config {
-  const loss =
-    classesOf(config.dataset) > 2
-      ? 'crossentropy'
-      : config.loss === 'crossentropy'
-        ? 'hinge'
-        : config.loss;
-  const hidden = config.hidden.filter((n) => Number.isInteger(n) && n > 0);
-  if (hidden.length === 0) throw new Error('give at least one hidden layer size');
-  if (!(config.lr > 0 && Number.isFinite(config.lr)))
-    throw new Error(`the learning rate must be a positive number, got ${config.lr}`);
-  if (!Number.isInteger(config.samples) || config.samples < 4)
-    throw new Error(`the sample count must be a whole number of at least 4, got ${config.samples}`);
-  return { ...config, loss, hidden };
+/** The losses that can train on a data set: hinge, BCE and MSE score one class against another. */
+export function lossesFor(dataset: Config['dataset']): readonly Config['loss'][] {
+  return classesOf(dataset) > 2 ? ['crossentropy'] : LOSSES;
+}
+
+/** The weights and biases of the network the settings make: 2 inputs, the hidden layers, the outputs. */
+function parameterCount(config: Pick<Config, 'dataset' | 'hidden' | 'loss'>): number {
+  const outputs = config.loss === 'crossentropy' ? classesOf(config.dataset) : 1;
+  const sizes = [2, ...config.hidden, outputs];
+  return sizes.slice(1).reduce((sum, size, i) => sum + (sizes[i] + 1) * size, 0);
+}
+
+/** What was typed into (or chosen in) each field. */
+export type SettingsText = Record<keyof Config, string>;
+
+/** Something wrong with the settings, and the field it is about (none: about no one field). */
+export interface Problem {
+  field?: keyof Config;
+  message: string;
+}
+
+export type Parsed = { config: Config } | { problems: Problem[] };
+
+/** A number written out in decimal: not empty, not hexadecimal, not Infinity. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function decimal(text: string): number {
+  return DECIMAL.test(text.trim()) ? Number(text) : NaN;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The settings the fields hold, or every field that holds none, each with a message naming the
+ * field, what it takes and what was typed. Nothing is bent into range.
+ */
+export function parseSettings(text: SettingsText): Parsed {
+  const problems: Problem[] = [];
+  const refuse = (field: keyof Config, rule: string, detail = '') =>
+    problems.push({
+      field,
+      message: `${FIELD_NAMES[field]} must be ${rule}; got "${text[field]}"${detail}`,
+    });
+  const fine = (...fields: (keyof Config)[]) =>
+    !problems.some((p) => p.field !== undefined && fields.includes(p.field));
+  const choice = <T extends string>(field: keyof Config, options: readonly T[]): T => {
+    if (!(options as readonly string[]).includes(text[field]))
+      refuse(field, `one of ${options.join(', ')}`);
+    return text[field] as T;
+  };
+  const number = (field: keyof Config, rule: string, fits: (n: number) => boolean): number => {
+    const n = decimal(text[field]);
+    if (!fits(n)) refuse(field, rule);
+    return n;
+  };
+  const whole =
+    ({ least, most }: { least: number; most: number }) =>
+    (n: number) =>
+      Number.isInteger(n) && n >= least && n <= most;
+
+  const dataset = choice('dataset', DATASETS);
+  const samples = number(
+    'samples',
+    `a whole number from ${count(SAMPLES.least)} to ${count(SAMPLES.most)}`,
+    whole(SAMPLES),
+  );
+  const noise = number(
+    'noise',
+    `a number from ${NOISE.least} to ${NOISE.most}`,
+    (n) => n >= NOISE.least && n <= NOISE.most,
+  );
+  const hidden = text.hidden.split(',').map(decimal);
+  if (!hidden.every((n) => Number.isInteger(n) && n >= 1))
+    refuse('hidden', 'layer sizes, positive whole numbers separated by commas');
+  const activation = choice('activation', ACTIVATIONS);
+  const loss = choice('loss', LOSSES);
+  const optimizer = choice('optimizer', OPTIMIZERS);
+  const lr = number('lr', 'a number greater than 0', (n) => n > 0 && Number.isFinite(n));
+  // Up to the points there are: a larger batch would quietly be the whole set.
+  const [most, which] = fine('samples')
+    ? [samples, 'the points']
+    : [SAMPLES.most, 'the most points'];
+  const batchSize = number(
+    'batchSize',
+    `a whole number from 0 (the whole set) to ${count(most)} (${which})`,
+    whole({ least: 0, most }),
+  );
+  const seed = number(
+    'seed',
+    `a whole number from ${SEEDS.least} to ${count(SEEDS.most)}`,
+    whole(SEEDS),
+  );
+  if (fine('dataset', 'loss') && !lossesFor(dataset).includes(loss)) {
+    refuse(
+      'loss',
+      `${lossesFor(dataset).join(' or ')} for ${dataset}, of ${classesOf(dataset)} classes`,
+    );
+  }
+  if (fine('dataset', 'hidden', 'loss')) {
+    const parameters = parameterCount({ dataset, hidden, loss });
+    if (parameters > MAX_PARAMETERS)
+      refuse(
+        'hidden',
+        `layer sizes that make at most ${count(MAX_PARAMETERS)} parameters`,
+        `, which make ${count(parameters)}`,
+      );
+  }
+  if (problems.length > 0) return { problems };
+  return {
+    config: {
+      dataset,
+      samples,
+      noise,
+      hidden,
+      activation,
+      loss,
+      optimizer,
+      lr,
+      batchSize,
+      seed,
+    },
+  };
+}
+
+/** The settings as they would be typed: parsing this gives them back. */
+export function textOf(config: Config): SettingsText {
+  const text = {} as SettingsText;
+  for (const field of Object.keys(FIELD_NAMES) as (keyof Config)[]) {
+    const value = config[field];
+    text[field] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return text;
+}
+
+/** Settings the playground cannot train, each problem with the field it is about. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => p.message).join('; '));
+  }
+}
+
+/** The settings unchanged; throws a SettingsError unless the playground takes them. */
+export function checked(config: Config): Config {
+  const parsed = parseSettings(textOf(config));
+  if ('problems' in parsed) throw new SettingsError(parsed.problems);
+  return config;
 }
 
 /**
  * The same training as a gradscript script in natural arithmetic: `npx gradscript run` reaches
  * the loss the playground shows after `steps` steps with these settings.
  */
-export function programFor(settings: Config, steps: number): string {
-  const c = normalize(settings);
+export function programFor(config: Config, steps: number): string {
+  const c = checked(config);
   const outputs = c.loss === 'crossentropy' ? classesOf(c.dataset) : 1;
-  const generator = c.dataset === 'spiral' ? 'spiral' : c.dataset;
-  const imports = ['MLP', c.optimizer === 'adam' ? 'Adam' : 'SGD', 'Value', generator];
+  const imports = ['MLP', c.optimizer === 'adam' ? 'Adam' : 'SGD', 'Value', c.dataset];
   if (c.batchSize > 0) imports.push('batches', 'shuffle');
   if (c.loss === 'bce') imports.push('bceWithLogits');
   if (c.loss === 'crossentropy') imports.push('crossEntropy');
@@ -83,7 +243,7 @@ export function programFor(settings: Config, steps: number): string {
   return `// Trains what the gradscript playground trained: npx gradscript run this-file.ts
 import { ${[...new Set(imports)].join(', ')} } from 'gradscript';
 
-const data = ${generator}(${c.samples}, { noise: ${c.noise}, seed: ${c.seed} });
+const data = ${c.dataset}(${c.samples}, { noise: ${c.noise}, seed: ${c.seed} });
 const model = new MLP(2, [${[...c.hidden, outputs].join(', ')}], { activation: '${c.activation}', seed: ${c.seed} });
 const optimizer = new ${c.optimizer === 'adam' ? 'Adam' : 'SGD'}(model.parameters(), { lr: ${c.lr} });
 const steps = ${steps};

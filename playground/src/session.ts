@@ -4,38 +4,55 @@
  * would.
  */
 import {
+  DivergenceError,
   TrainingJob,
+  Value,
   collectNeurons,
   dataset,
   drawDot,
+  lossOf,
+  predictedClass,
   rangeOf,
   type Dataset,
   type MLP,
 } from '../../src/browser';
-import { normalize, type Config } from './config';
+import { checked, classesOf, type Config } from './config';
+import { NumericMLP, writeShares } from './numeric';
 
-export const GRID = 30;
+/** Cells along each side of the decision surface. */
+export const GRID = 80;
+/** How many times the untrained model's loss the loss may reach before training counts as diverged. */
+export const DIVERGENCE_FACTOR = 100;
+
+export type Engine = 'tape' | 'eager';
 
 export interface Snapshot {
   step: number;
   loss: number;
   accuracy: number;
-  /** The predicted class of each grid cell, row by row from the top-left, GRID × GRID. */
-  grid: number[];
+  classes: number;
+  /**
+   * How sure the model is of each class in each grid cell (shares summing to 1), cell by cell,
+   * row by row from the top-left: GRID × GRID × classes.
+   */
+  grid: Float32Array;
   bounds: { x0: number; x1: number; y0: number; y1: number };
+  /** Why training stopped: the loss ran away. */
+  diverged?: string;
 }
 
 export class Session {
   readonly config: Config;
   readonly data: Dataset;
   readonly model: MLP;
-  private readonly job: TrainingJob;
-  /** The centres of the grid's cells, row by row from the top-left. */
-  private readonly cells: number[][] = [];
   readonly bounds: Snapshot['bounds'];
+  private readonly job: TrainingJob;
+  /** The untrained model's loss on all the data, which divergence is measured against. */
+  private readonly initialLoss: number;
+  private diverged?: string;
 
-  constructor(settings: Config, engine: 'tape' | 'eager' = 'tape') {
-    const config = (this.config = normalize(settings));
+  constructor(settings: Config, engine: Engine = 'tape') {
+    const config = (this.config = checked(settings));
     this.data = dataset(config.dataset, config.samples, { noise: config.noise, seed: config.seed });
     this.job = new TrainingJob(this.data, {
       hidden: config.hidden,
@@ -54,9 +71,9 @@ export class Session {
     const [[x0, x1], [y0, y1]] = this.job.data.columns.map(rangeOf);
     const pad = 0.25;
     this.bounds = { x0: x0 - pad, x1: x1 + pad, y0: y0 - pad, y1: y1 + pad };
-    for (let row = 0; row < GRID; row++) {
-      for (let col = 0; col < GRID; col++) this.cells.push(this.gridPoint(row, col));
-    }
+    const untrained = new NumericMLP(this.model);
+    const outputs = this.data.x.map((x) => untrained.forward(x).map((z) => new Value(z)));
+    this.initialLoss = lossOf(config.loss, outputs, this.data.y).data;
   }
 
   /** The input at the centre of a grid cell (row 0 at the top). */
@@ -65,18 +82,62 @@ export class Session {
     return [x0 + ((col + 0.5) * (x1 - x0)) / GRID, y1 - ((row + 0.5) * (y1 - y0)) / GRID];
   }
 
-  step(count = 1): void {
-    for (let i = 0; i < count; i++) this.job.step();
+  /**
+   * Takes `count` steps, or as many as fit in `withinMs` (one at least); fewer when the loss runs
+   * away, and then no more.
+   */
+  step(count = 1, withinMs = Infinity): void {
+    const started = performance.now();
+    for (let taken = 0; taken < count && this.diverged === undefined; taken++) {
+      if (taken > 0 && performance.now() - started >= withinMs) return;
+      let loss: number;
+      try {
+        loss = this.job.step().loss;
+      } catch (error) {
+        if (!(error instanceof DivergenceError)) throw error;
+        this.diverge(error.step + 1, error.loss);
+        return;
+      }
+      if (
+        !Number.isFinite(loss) ||
+        (this.initialLoss > 0 && loss > DIVERGENCE_FACTOR * this.initialLoss)
+      )
+        this.diverge(this.job.history.length, loss);
+    }
+  }
+
+  private diverge(step: number, loss: number): void {
+    const [from, to] = [this.initialLoss, loss].map((n) =>
+      Math.abs(n) < 1e4 ? String(Number(n.toPrecision(3))) : n.toExponential(2),
+    );
+    this.diverged =
+      `training diverged: the loss went from ${from} to ${to} by step ${step}; ` +
+      `the learning rate ${this.config.lr} is too large, try a smaller one`;
   }
 
   snapshot(): Snapshot {
     const { history } = this.job;
+    const model = new NumericMLP(this.model);
+    const classes = classesOf(this.config.dataset);
+    let right = 0;
+    this.data.x.forEach((x, row) => {
+      if (predictedClass(this.config.loss, model.forward(x)) === this.data.y[row]) right++;
+    });
+    const grid = new Float32Array(GRID * GRID * classes);
+    for (let row = 0; row < GRID; row++) {
+      for (let col = 0; col < GRID; col++) {
+        const outputs = model.forward(this.gridPoint(row, col));
+        writeShares(this.config.loss, outputs, grid, (row * GRID + col) * classes);
+      }
+    }
     return {
       step: history.length,
       loss: history.length > 0 ? history[history.length - 1].loss : NaN,
-      accuracy: this.job.evaluate().accuracy!,
-      grid: this.job.classify(this.cells),
+      accuracy: right / this.data.x.length,
+      classes,
+      grid,
       bounds: this.bounds,
+      diverged: this.diverged,
     };
   }
 

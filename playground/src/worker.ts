@@ -1,52 +1,78 @@
 /** The Web Worker that owns the training session, so the page stays responsive while it learns. */
-import type { Config } from './config';
-import { Session } from './session';
+import { SettingsError, type Config, type Problem } from './config';
+import { Session, type Engine, type Snapshot } from './session';
 
+/** Each request names the build it is about; one about an older build is dropped. */
 export type Request =
-  | { type: 'reset'; config: Config; engine: 'tape' | 'eager' }
-  | { type: 'step'; count: number }
-  | { type: 'trace'; index: number; expanded: number[] };
+  | { type: 'build'; generation: number; config: Config; engine: Engine }
+  | { type: 'step'; generation: number; count: number; withinMs: number }
+  | { type: 'trace'; generation: number; index: number; expanded: number[] };
+
+export type Reply =
+  | {
+      type: 'built';
+      generation: number;
+      /** The settings of the model built: the program panel describes these. */
+      config: Config;
+      points: number[][];
+      labels: number[];
+      snapshot: Snapshot;
+      /** How long making the model and its first picture took. */
+      buildMs: number;
+    }
+  | { type: 'stepped'; generation: number; snapshot: Snapshot }
+  | { type: 'traced'; generation: number; index: number; dot: string }
+  | { type: 'failed'; generation: number; during: Request['type']; problems: Problem[] };
 
 let session: Session | undefined;
+let generation = 0;
 // The page's DOM typings describe `self` as a window; in a worker it is the worker's scope.
 const scope = self as unknown as {
   onmessage: (event: MessageEvent<Request>) => void;
-  postMessage(message: unknown): void;
+  postMessage(message: Reply, transfer: Transferable[]): void;
 };
+const reply = (message: Reply) =>
+  scope.postMessage(message, 'snapshot' in message ? [message.snapshot.grid.buffer] : []);
 
 scope.onmessage = (event) => {
   const request = event.data;
   try {
-    if (request.type === 'reset') {
+    if (request.type === 'build') {
+      const started = performance.now();
+      generation = request.generation;
+      // A build that fails leaves no session: nothing trains a model the settings do not describe.
+      session = undefined;
       session = new Session(request.config, request.engine);
-      scope.postMessage({
-        type: 'reset',
+      const snapshot = session.snapshot();
+      reply({
+        type: 'built',
+        generation,
+        config: session.config,
         points: session.data.x,
         labels: session.data.y,
-        snapshot: session.snapshot(),
+        snapshot,
+        buildMs: performance.now() - started,
       });
       return;
     }
-    if (!session) throw new Error('no session yet');
+    // The page has moved on to another build (or this one failed): it would drop the answer.
+    if (request.generation !== generation || !session) return;
     if (request.type === 'step') {
-      const started = performance.now();
-      session.step(request.count);
-      scope.postMessage({
-        type: 'snapshot',
-        snapshot: session.snapshot(),
-        stepMs: (performance.now() - started) / request.count,
-      });
+      session.step(request.count, request.withinMs);
+      reply({ type: 'stepped', generation, snapshot: session.snapshot() });
     } else {
-      scope.postMessage({
-        type: 'trace',
-        index: request.index,
-        ...session.trace(request.index, request.expanded),
-      });
+      const { dot } = session.trace(request.index, request.expanded);
+      reply({ type: 'traced', generation, index: request.index, dot });
     }
   } catch (error) {
-    scope.postMessage({
-      type: 'error',
-      message: error instanceof Error ? error.message : String(error),
+    reply({
+      type: 'failed',
+      generation,
+      during: request.type,
+      problems:
+        error instanceof SettingsError
+          ? error.problems
+          : [{ message: error instanceof Error ? error.message : String(error) }],
     });
   }
 };

@@ -1,0 +1,122 @@
+/**
+ * The page's session as one state machine: every click, every change of a setting and every reply
+ * of the worker is an event, and `next` alone decides the state that follows and what to ask of
+ * the worker. The page draws what the state says and does what the effects say.
+ */
+import type { Config, Parsed, Problem } from './config';
+import type { Engine } from './session';
+import type { Reply } from './worker';
+
+/**
+ * idle: nothing asked yet; building: the worker makes the model the settings describe; ready: it
+ * is made and paused; playing: it trains; error: the settings describe no model the playground
+ * trains, or training diverged: nothing trains until the settings change or reset is pressed.
+ */
+export type Phase = 'idle' | 'building' | 'ready' | 'playing' | 'error';
+
+export interface State {
+  readonly phase: Phase;
+  /** Numbers the builds: a reply about any but the latest is about a model no longer shown. */
+  readonly generation: number;
+  /** Building: play was pressed, so training starts once the model is made. */
+  readonly playWhenBuilt: boolean;
+  /** A step request is with the worker: the next waits for its reply, so none pile up. */
+  readonly stepping: boolean;
+  /** Error: what is wrong, each with the field it is about. */
+  readonly problems: readonly Problem[];
+}
+
+export const initialState: State = {
+  phase: 'idle',
+  generation: 0,
+  playWhenBuilt: false,
+  stepping: false,
+  problems: [],
+};
+
+/** While playing, each request trains this long before the picture is drawn again. */
+export const PLAY_SLICE_MS = 25;
+
+export type Event =
+  /** The page loaded, a setting changed, or reset was pressed: the settings as they read now. */
+  | { type: 'settings'; parsed: Parsed; engine: Engine }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | Exclude<Reply, { type: 'traced' }>;
+
+export type Effect =
+  | { type: 'build'; generation: number; config: Config; engine: Engine }
+  /** Up to `count` steps, and no more once `withinMs` have passed. */
+  | { type: 'step'; generation: number; count: number; withinMs: number }
+  /** Draw the reply this event was: it is about the model the settings describe. */
+  | { type: 'show' };
+
+export function next(state: State, event: Event): [State, Effect[]] {
+  switch (event.type) {
+    case 'settings': {
+      const generation = state.generation + 1;
+      const fresh = { generation, playWhenBuilt: false, stepping: false };
+      if ('problems' in event.parsed)
+        return [{ ...fresh, phase: 'error', problems: event.parsed.problems }, []];
+      const { config } = event.parsed;
+      return [
+        { ...fresh, phase: 'building', problems: [] },
+        [{ type: 'build', generation, config, engine: event.engine }],
+      ];
+    }
+    case 'play':
+      if (state.phase === 'building') return [{ ...state, playWhenBuilt: true }, []];
+      if (state.phase === 'ready') return play(state);
+      return [state, []];
+    case 'pause':
+      if (state.phase === 'building') return [{ ...state, playWhenBuilt: false }, []];
+      if (state.phase === 'playing') return [{ ...state, phase: 'ready' }, []];
+      return [state, []];
+    case 'step':
+      return state.phase === 'ready' ? requestSteps(state, 1, Infinity) : [state, []];
+    case 'built': {
+      if (event.generation !== state.generation || state.phase !== 'building') return [state, []];
+      const built = { ...state, playWhenBuilt: false };
+      if (!state.playWhenBuilt) return [{ ...built, phase: 'ready' }, [{ type: 'show' }]];
+      const [playing, effects] = play(built);
+      return [playing, [{ type: 'show' }, ...effects]];
+    }
+    case 'stepped': {
+      if (event.generation !== state.generation) return [state, []];
+      const stepped = { ...state, stepping: false };
+      if (event.snapshot.diverged !== undefined) {
+        const problems = [{ field: 'lr' as const, message: event.snapshot.diverged }];
+        return [{ ...stepped, phase: 'error', problems }, [{ type: 'show' }]];
+      }
+      if (state.phase !== 'playing') return [stepped, [{ type: 'show' }]];
+      const [more, effects] = requestSteps(stepped, Infinity, PLAY_SLICE_MS);
+      return [more, [{ type: 'show' }, ...effects]];
+    }
+    case 'failed':
+      if (event.generation !== state.generation) return [state, []];
+      return [
+        {
+          ...state,
+          phase: 'error',
+          playWhenBuilt: false,
+          stepping: false,
+          problems: event.problems,
+        },
+        [],
+      ];
+  }
+}
+
+function play(state: State): [State, Effect[]] {
+  return requestSteps({ ...state, phase: 'playing' }, Infinity, PLAY_SLICE_MS);
+}
+
+/** Asks for steps unless some are being taken: their reply asks again if still playing. */
+function requestSteps(state: State, count: number, withinMs: number): [State, Effect[]] {
+  if (state.stepping) return [state, []];
+  return [
+    { ...state, stepping: true },
+    [{ type: 'step', generation: state.generation, count, withinMs }],
+  ];
+}
