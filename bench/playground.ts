@@ -16,8 +16,6 @@ const root = path.join(__dirname, '..', '..');
 const LOADS = 3;
 /** How long each engine plays before its steps per second are read. */
 const PLAY_MS = 6000;
-/** Longer than a rebuild of the default network takes here. */
-const REBUILD_MS = 2500;
 
 export async function playgroundBenchmark(): Promise<Figure[]> {
   const server = spawn(process.execPath, [
@@ -60,9 +58,12 @@ export async function playgroundBenchmark(): Promise<Figure[]> {
         ['eager', eager],
       ] as const) {
         await page.selectOption('#engine', engine);
-        // A change of engine rebuilds the session in the worker, and a play pressed before it is
-        // done is lost (issue 15): wait it out.
-        await page.waitForTimeout(REBUILD_MS);
+        // A change of engine rebuilds the session in the worker. Play pressed meanwhile would
+        // start once it is built, but the time until then would count as playing: wait for the
+        // status to say it is built.
+        await page.waitForFunction(
+          () => document.getElementById('status')!.dataset.phase === 'ready',
+        );
         await page.click('#play');
         await page.waitForTimeout(PLAY_MS);
         speeds.push(Number(await page.textContent('#speed')));

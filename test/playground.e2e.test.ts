@@ -75,6 +75,44 @@ async function play(count: number): Promise<void> {
   );
 }
 
+/**
+ * Where the points are drawn on the regions canvas, in the page's coordinates: a pixel of each
+ * point's fill (the first found, scanning rows), at most one within 12 pixels of another.
+ */
+async function pointsOnCanvas(): Promise<{ x: number; y: number }[]> {
+  return page.evaluate(() => {
+    const canvas = document.getElementById('regions') as HTMLCanvasElement;
+    const rect = canvas.getBoundingClientRect();
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const fills = [
+      [31, 119, 180],
+      [255, 127, 14],
+    ];
+    const found: { x: number; y: number }[] = [];
+    for (let y = 0; y < canvas.height; y++) {
+      for (let x = 0; x < canvas.width; x++) {
+        const i = 4 * (y * canvas.width + x);
+        const fill = fills.some(
+          ([r, g, b]) => pixels[i] === r && pixels[i + 1] === g && pixels[i + 2] === b,
+        );
+        if (fill && found.every((p) => (p.x - x) ** 2 + (p.y - y) ** 2 > 12 ** 2))
+          found.push({ x, y });
+      }
+    }
+    // A pixel or two inside the outline, so the click lands nearest this point.
+    return found.map((p) => ({ x: rect.left + p.x + 1, y: rect.top + p.y + 2 }));
+  });
+}
+/** Clicks a point and waits for its trace to be drawn, in place of any drawn before. */
+async function trace(point: { x: number; y: number }): Promise<void> {
+  await page.evaluate(() => document.querySelector('#trace svg')?.setAttribute('data-old', ''));
+  await page.mouse.click(point.x, point.y);
+  await page.waitForSelector('#trace svg:not([data-old])', { timeout: 30_000 });
+}
+/** How wide the trace's picture is drawn now, in CSS pixels. */
+const traceWidth = () =>
+  page.evaluate(() => document.querySelector('#trace svg')!.getBoundingClientRect().width);
+
 /** Types into a field and leaves it, as a user does: the page reads it on change. */
 async function type(field: keyof Config, text: string): Promise<void> {
   await page.fill(`#${field}`, text);
@@ -150,6 +188,142 @@ test('clicking a point shows the graph of its prediction, with data and grad; a 
   );
   await page.screenshot({ path: path.join(shots, '4-neuron-open.png') });
 }, 60_000);
+
+test('the trace fits its column, zooms, pans, and names every node', async () => {
+  const [point] = await pointsOnCanvas();
+  await trace(point);
+  const layout = () =>
+    page.evaluate(() => ({
+      view: document.getElementById('trace')!.getBoundingClientRect().toJSON() as DOMRect,
+      svg: document.querySelector('#trace svg')!.getBoundingClientRect().toJSON() as DOMRect,
+      scrollWidth: document.scrollingElement!.scrollWidth,
+      innerWidth,
+    }));
+  const fitted = await layout();
+  expect(fitted.scrollWidth).toBeLessThanOrEqual(fitted.innerWidth);
+  expect(fitted.svg.right).toBeLessThanOrEqual(fitted.innerWidth);
+  expect(fitted.svg.width).toBeLessThanOrEqual(fitted.view.width);
+  expect(fitted.view.right).toBeLessThanOrEqual(fitted.innerWidth);
+  await page.screenshot({ path: path.join(shots, '3a-trace-fitted.png') });
+
+  // Every node says what it is: a record's first field (no text when empty) or an operation.
+  const unnamed = () =>
+    page.$$eval('#trace g.node', (nodes) =>
+      nodes
+        .filter((node) => {
+          const first = node.querySelector('text')?.textContent ?? '';
+          return first.trim() === '' || /^(data|grad) /.test(first);
+        })
+        .map((node) => node.querySelector('title')!.textContent),
+    );
+  expect(await unnamed()).toEqual([]);
+
+  await page.click('#zoom-in');
+  expect(await traceWidth()).toBeCloseTo(fitted.svg.width * 1.5, 0);
+  await page.click('#zoom-in');
+  const zoomed = await layout();
+  expect(zoomed.svg.width).toBeCloseTo(fitted.svg.width * 2.25, 0);
+  // The picture grows inside its column, which scrolls; the page does not.
+  expect(zoomed.scrollWidth).toBeLessThanOrEqual(zoomed.innerWidth);
+  expect([zoomed.view.left, zoomed.view.width]).toEqual([fitted.view.left, fitted.view.width]);
+  await page.screenshot({ path: path.join(shots, '3b-trace-zoomed.png') });
+
+  const scroll = () => page.$eval('#trace', (view) => [view.scrollLeft, view.scrollTop]);
+  const [left, top] = await scroll();
+  const centre = { x: fitted.view.x + fitted.view.width / 2, y: fitted.view.y + 100 };
+  await page.evaluate(() => document.querySelector('#trace svg')!.setAttribute('data-old', ''));
+  await page.mouse.move(centre.x, centre.y);
+  await page.mouse.down();
+  await page.mouse.move(centre.x + 60, centre.y + 30, { steps: 5 });
+  await page.mouse.up();
+  // A drag that ends on a neuron does not open it: the picture is not redrawn.
+  await page.waitForTimeout(300);
+  expect(await page.$('#trace svg[data-old]')).not.toBeNull();
+  const [draggedLeft, draggedTop] = await scroll();
+  // As far as it can go: a short graph may not scroll up and down at all.
+  expect(draggedLeft).toBeCloseTo(Math.max(0, left - 60), 0);
+  expect(draggedTop).toBeCloseTo(Math.max(0, top - 30), 0);
+  // Ctrl + wheel zooms too, out here.
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, 200);
+  await page.keyboard.up('Control');
+  expect(await traceWidth()).toBeLessThan(zoomed.svg.width);
+  await page.click('#zoom-fit');
+  expect(await traceWidth()).toBeCloseTo(fitted.svg.width, 0);
+
+  // A neuron opened shows its weights, bias, products, sum and activation, each named.
+  await page.click('#trace g.node[id="neuron-0"]');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#trace svg text')].some((t) => t.textContent === 'w1*x1'),
+  );
+  const texts = await page.$$eval('#trace svg text', (nodes) => nodes.map((n) => n.textContent));
+  expect(texts).toEqual(expect.arrayContaining(['w1', 'w2', 'b', 'w1*x1', 'w2*x2', 'Σ', 'relu']));
+  expect(await unnamed()).toEqual([]);
+  // Opening a neuron keeps the view: the picture is as wide as it was.
+  expect(await traceWidth()).toBeLessThanOrEqual(fitted.view.width);
+}, 60_000);
+
+test('a point whose loss is 0 says why its gradients are 0, and shows its score', async () => {
+  let note = '';
+  for (const point of await pointsOnCanvas()) {
+    await trace(point);
+    note = (await page.textContent('#trace-note'))!;
+    if (note !== '') break;
+  }
+  expect(note).toMatch(
+    /^point \d+'s gradients are all 0: the hinge margin is met \(y·s = [\d.]+, at least 1\), so its loss max\(0, 1 − y·s\) is 0 and passes no gradient back; shown instead: its score/,
+  );
+  expect(await page.textContent('#trace-caption')).toMatch(
+    /^the score of point \d+, after backward/,
+  );
+  expect(await page.isVisible('#trace-note')).toBe(true);
+  await page.screenshot({ path: path.join(shots, '3c-trace-score.png') });
+}, 60_000);
+
+test('the trace goes stale as training moves on, and refresh brings it up to date', async () => {
+  expect(await page.isHidden('#trace-refresh')).toBe(true);
+  const before = await steps();
+  await page.click('#step');
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('steps')!.textContent) > n,
+    before,
+  );
+  expect(await page.textContent('#trace-refresh')).toBe(
+    'stale: training has moved on, click to refresh',
+  );
+  expect(await page.isVisible('#trace-refresh')).toBe(true);
+  expect(await page.getAttribute('#trace', 'class')).toContain('stale');
+  await page.screenshot({ path: path.join(shots, '3d-trace-stale.png') });
+  await page.click('#trace-refresh');
+  await page.waitForSelector('#trace-refresh', { state: 'hidden' });
+  expect(await page.getAttribute('#trace', 'class')).not.toContain('stale');
+}, 60_000);
+
+test('the curves have axes with numbers, the loss on a log scale if asked; the stats keep one line', async () => {
+  const ticks = (axis: string) =>
+    page.$$eval(`#curves text.tick.${axis}`, (nodes) => nodes.map((n) => n.textContent));
+  expect(await ticks('accuracy')).toEqual(['0%', '25%', '50%', '75%', '100%']);
+  expect((await ticks('step')).length).toBeGreaterThan(2);
+  expect((await ticks('step'))[0]).toBe('0');
+  const linear = await ticks('loss');
+  expect(linear[0]).toBe('0');
+  await page.check('#log-loss');
+  const logarithmic = await ticks('loss');
+  expect(logarithmic.length).toBeGreaterThan(1);
+  for (const tick of logarithmic) expect(Math.log10(Number(tick)) % 1).toBeCloseTo(0, 9);
+  await page
+    .locator('section[aria-label="training"]')
+    .screenshot({ path: path.join(shots, '2a-curves.png') });
+  await page.uncheck('#log-loss');
+  // However large the numbers, one line as wide as its column.
+  const stats = await page.$eval('#stats', (line) => ({
+    lines: Math.round(
+      line.getBoundingClientRect().height / parseFloat(getComputedStyle(line).lineHeight),
+    ),
+    overflow: line.scrollWidth - line.clientWidth,
+  }));
+  expect(stats).toEqual({ lines: 1, overflow: 0 });
+});
 
 test('the code panel’s program, run by gradscript run, reaches the loss the page shows', async () => {
   // A few steps from the start, one click each: played long, the hinge loss reaches exactly 0.

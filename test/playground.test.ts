@@ -239,6 +239,31 @@ test('a trace draws the point’s loss with data and grad, neurons collapsed unl
   expect(() => session.trace(1000)).toThrow('no point 1000');
 });
 
+test('a point whose hinge loss is 0 traces its score instead, and says why', () => {
+  const session = new Session(defaultConfig);
+  session.step(200);
+  const traces = session.data.x.map((_, i) => session.trace(i));
+  const met = traces.findIndex((t) => t.of === 'score');
+  const missed = traces.findIndex((t) => t.of === 'loss');
+  expect(met).toBeGreaterThanOrEqual(0);
+  expect(missed).toBeGreaterThanOrEqual(0);
+  expect(traces[met].note).toMatch(
+    new RegExp(
+      `^point ${met}'s gradients are all 0: the hinge margin is met \\(y·s = \\d+\\.\\d\\d, at least 1\\), ` +
+        'so its loss max\\(0, 1 − y·s\\) is 0 and passes no gradient back; shown instead: its score',
+    ),
+  );
+  // The score's graph ends at the output neuron, and its gradients are not all 0.
+  expect(traces[met].dot).toMatch(/LinearNeuron\(16\) \| data -?[\d.]+ \| grad 1\.0000/);
+  expect(traces[met].dot).toMatch(/grad -?0\.0*[1-9]/);
+  expect(traces[met].dot).not.toContain('loss of point');
+  expect(traces[missed]).toEqual({
+    dot: expect.stringContaining('loss of point'),
+    of: 'loss',
+    step: 200,
+  });
+});
+
 describe.each<[string, Config]>([
   ['moons, full batch, SGD', { ...defaultConfig }],
   [

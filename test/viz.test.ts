@@ -114,6 +114,40 @@ describe('drawDot', () => {
     }
   });
 
+  test('given the model, names every value that has no label by what it is', () => {
+    const model = new MLP(2, [2, 1], { seed: 4 });
+    const [out] = model.forward([new Value(0.5), new Value(-1)]);
+    const loss = (out * -1 + 1).relu();
+    loss.backward();
+    const names = (dot: string) => [...dot.matchAll(/label="\{ (.*?) \|/g)].map((m) => m[1]);
+    const opened = names(drawDot(loss, { collapse: model, expand: [model.layers[0].neurons[0]] }));
+    expect(opened).toEqual([
+      'b',
+      'w1',
+      'input',
+      'w1*x1',
+      'w2',
+      'input',
+      'w2*x2',
+      'Σ',
+      'relu',
+      'ReLUNeuron(2)',
+      'LinearNeuron(2)',
+      '*-1',
+      '+1',
+      'relu',
+    ]);
+    // Drawn in full, each neuron's values are named alike; a label given is kept.
+    loss.label = 'loss';
+    const full = names(drawDot(loss, { parameters: model }));
+    expect(full.filter((name) => name === 'Σ')).toHaveLength(3);
+    expect(full.filter((name) => name === 'b')).toHaveLength(3);
+    expect(full[full.length - 1]).toBe('loss');
+    expect(full).not.toContain('');
+    // Without the model, micrograd's picture: only labels.
+    expect(names(drawDot(loss))).toContain('');
+  });
+
   test('draws only the last levels when asked', () => {
     const dot = drawDot(lGraph(), { depth: 1 });
     expect(dot).toContain('{ L |');

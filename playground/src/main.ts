@@ -15,8 +15,11 @@ import {
   type Config,
   type SettingsText,
 } from './config';
+import { drawCurves, type Progress } from './curves';
 import { initialState, next, type Event, type Phase, type State } from './machine';
+import { gradColour } from './scales';
 import type { Engine, Snapshot } from './session';
+import { TraceView } from './trace';
 import type { Reply, Request } from './worker';
 
 const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
@@ -33,20 +36,35 @@ const STATUS: Record<Phase, string> = {
   playing: 'playing',
   error: 'stopped',
 };
+/**
+ * Thin, faint edges, and room between the layers (top to bottom, which costs no width) for them
+ * to fan out: the 256 between two layers of 16 shade grey rather than merge into a black band.
+ * Nodes closer within a layer, so that the graph fits the column at a larger scale.
+ */
+const GRAPHVIZ = {
+  graphAttributes: { nodesep: 0.12, ranksep: 1 },
+  edgeAttributes: { color: '#00000038', penwidth: 0.5, arrowsize: 0.5 },
+};
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (request: Request) => worker.postMessage(request);
 const fields = Object.keys(FIELD_NAMES) as (keyof Config)[];
+const logLoss = $<HTMLInputElement>('log-loss');
 
 type Built = Extract<Reply, { type: 'built' }>;
+type Traced = Extract<Reply, { type: 'traced' }>;
 let state: State = initialState;
 /** The model the pictures show, as the worker built it. */
 let shown: Omit<Built, 'type' | 'snapshot'> | undefined;
 let snapshot: Snapshot | undefined;
-let history: { step: number; loss: number; accuracy: number }[] = [];
-let expanded: number[] = [];
+let history: Progress[] = [];
+/** The point whose graph is asked for or drawn, and the neurons opened in it. */
 let traced: number | undefined;
+let expanded: number[] = [];
+/** The graph drawn: of which point, at which step (once training passes it, it is out of date). */
+let drawn: { index: number; step: number } | undefined;
+const traceView = new TraceView($('trace'));
 /** Where the steps per second are counted from, while playing. */
 let speed: { steps: number; since: number } | undefined;
 /** The decision surface at one pixel a grid cell, stretched smoothly over the regions canvas. */
@@ -116,14 +134,17 @@ function forget(): void {
   history = [];
   traced = undefined;
   expanded = [];
-  $('trace').replaceChildren();
+  drawn = undefined;
+  traceView.clear();
   $('trace-caption').textContent = 'click a point';
+  $('trace-note').textContent = '';
+  markStaleTrace();
   $('steps').textContent = '0';
   $('loss-value').textContent = '–';
   $('accuracy').textContent = '–';
   $('speed').textContent = '0';
   $('build-time').textContent = '';
-  drawCurves();
+  redrawCurves();
 }
 
 function render(): void {
@@ -170,12 +191,18 @@ function show(reply: Built | Extract<Reply, { type: 'stepped' }>): void {
     }
   }
   $('steps').textContent = String(step);
-  $('loss-value').textContent = Number.isFinite(loss) ? loss.toFixed(4) : '–';
+  // A runaway loss in exponent form: a row of digits would stretch the line.
+  $('loss-value').textContent = !Number.isFinite(loss)
+    ? '–'
+    : Math.abs(loss) < 1e4
+      ? loss.toFixed(4)
+      : loss.toExponential(2);
   $('loss-value').dataset.exact = String(loss);
   $('accuracy').textContent = `${(100 * accuracy).toFixed(1)}%`;
   $('code').textContent = programFor(shown!.config, step);
   drawRegions(snapshot);
-  drawCurves();
+  redrawCurves();
+  markStaleTrace();
 }
 
 /** Where a data point falls on the regions canvas. */
@@ -228,53 +255,50 @@ function drawRegions(s: Snapshot): void {
   });
 }
 
-function drawCurves(): void {
-  const canvas = $<HTMLCanvasElement>('curves');
-  const context = canvas.getContext('2d')!;
-  context.clearRect(0, 0, canvas.width, canvas.height);
-  if (history.length < 2) return;
-  const last = history[history.length - 1].step;
-  const maxLoss = history.reduce(
-    (m, h) => (Number.isFinite(h.loss) ? Math.max(m, h.loss) : m),
-    1e-9,
-  );
-  const line = (value: (h: (typeof history)[number]) => number, colour: string) => {
-    context.beginPath();
-    history.forEach((h, i) => {
-      const x = (h.step / last) * (canvas.width - 10) + 5;
-      const y = canvas.height - 5 - value(h) * (canvas.height - 10);
-      if (i === 0) context.moveTo(x, y);
-      else context.lineTo(x, y);
-    });
-    context.strokeStyle = colour;
-    context.lineWidth = 1.5;
-    context.stroke();
-  };
-  line((h) => Math.min(1, h.loss / maxLoss), '#d62728');
-  line((h) => h.accuracy, '#2ca02c');
-  context.fillStyle = '#444';
-  context.fillText('loss (red, scaled) and accuracy (green)', 8, 12);
+function redrawCurves(): void {
+  drawCurves(document.querySelector<SVGSVGElement>('#curves')!, history, logLoss.checked);
 }
 
-async function showTrace(index: number, dot: string): Promise<void> {
+/** Asks for the graph of the point traced, with the neurons opened, as the model is now. */
+function requestTrace(): void {
+  // Only points of the model the settings describe can be traced.
+  if (traced === undefined || shown?.generation !== state.generation) return;
+  send({ type: 'trace', generation: state.generation, index: traced, expanded });
+}
+
+async function showTrace(reply: Traced): Promise<void> {
   const { instance } = await import('@viz-js/viz');
-  const svg = (await instance()).renderSVGElement(dot);
-  $('trace').replaceChildren(svg);
+  const svg = (await instance()).renderSVGElement(reply.dot, GRAPHVIZ);
+  // Graphviz loads the first time: meanwhile the model or the point may have changed.
+  if (reply.generation !== state.generation || reply.index !== traced) return;
+  traceView.show(svg, drawn?.index === reply.index);
+  drawn = { index: reply.index, step: reply.step };
   $('trace-caption').textContent =
-    `the loss of point ${index}, after backward: click a neuron to open it`;
+    `the ${reply.of === 'loss' ? 'loss' : 'score'} of point ${reply.index}, after backward: ` +
+    'click a neuron to open it';
+  $('trace-note').textContent = reply.note ?? '';
+  markStaleTrace();
   for (const node of svg.querySelectorAll<SVGGElement>('g.node[id^="neuron-"]')) {
     node.addEventListener('click', () => {
       const k = Number(node.id.slice('neuron-'.length));
       expanded = expanded.includes(k) ? expanded.filter((e) => e !== k) : [...expanded, k];
-      send({ type: 'trace', generation: state.generation, index, expanded });
+      requestTrace();
     });
   }
+}
+
+/** A trace is out of date once training moves on from the step it was drawn at. */
+function markStaleTrace(): void {
+  const stale = drawn !== undefined && snapshot?.step !== drawn.step;
+  $('trace').classList.toggle('stale', stale);
+  $('trace-refresh').hidden = !stale;
+  $('trace-tools').hidden = drawn === undefined;
 }
 
 worker.onmessage = (event: MessageEvent<Reply>) => {
   const reply = event.data;
   if (reply.type === 'traced') {
-    if (reply.generation === state.generation) void showTrace(reply.index, reply.dot);
+    void showTrace(reply);
   } else if (reply.type === 'failed' && reply.during === 'trace') {
     $('trace-caption').textContent = reply.problems.map((p) => p.message).join('; ');
   } else {
@@ -283,7 +307,6 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
 };
 
 $('regions').addEventListener('click', (event) => {
-  // Only points of the model the settings describe can be traced.
   if (!snapshot || shown?.generation !== state.generation) return;
   const canvas = $<HTMLCanvasElement>('regions');
   const rect = canvas.getBoundingClientRect();
@@ -299,9 +322,17 @@ $('regions').addEventListener('click', (event) => {
   if (nearest < 0) return;
   traced = nearest;
   expanded = [];
+  // A new point's graph opens fitted, not in the view of the one before.
+  drawn = undefined;
   drawRegions(snapshot);
-  send({ type: 'trace', generation: state.generation, index: nearest, expanded });
+  requestTrace();
 });
+$('trace-refresh').addEventListener('click', requestTrace);
+$('zoom-in').addEventListener('click', () => traceView.zoomBy(1.5));
+$('zoom-out').addEventListener('click', () => traceView.zoomBy(1 / 1.5));
+$('zoom-fit').addEventListener('click', () => traceView.fit());
+$('grad-ramp').style.background = `linear-gradient(to right, ${gradColour(0)}, ${gradColour(1)})`;
+logLoss.addEventListener('change', redrawCurves);
 
 $('play').addEventListener('click', () => dispatch({ type: 'play' }));
 $('pause').addEventListener('click', () => dispatch({ type: 'pause' }));

@@ -41,6 +41,17 @@ export interface Snapshot {
   diverged?: string;
 }
 
+/** A point's graph, drawn as DOT, and what it is a graph of. */
+export interface Trace {
+  dot: string;
+  /** The point's loss; or its score, when the loss passes no gradient back. */
+  of: 'loss' | 'score';
+  /** Why its score is drawn and not its loss. */
+  note?: string;
+  /** The steps the model had taken: once it takes more, the trace is out of date. */
+  step: number;
+}
+
 export class Session {
   readonly config: Config;
   readonly data: Dataset;
@@ -141,16 +152,52 @@ export class Session {
     };
   }
 
-  /** The graph of one point's loss after backward, each neuron collapsed but those expanded. */
-  trace(index: number, expanded: number[] = []): { dot: string; point: number[]; label: number } {
+  /**
+   * The graph of one point's loss after backward, each neuron collapsed but those expanded; or,
+   * when the loss passes no gradient back (a hinge margin met), of the point's score after a
+   * backward from it, with a note saying why.
+   */
+  trace(index: number, expanded: number[] = []): Trace {
     // Its gradients are the point's alone; the next step zeroes them before its own backward.
     const loss = this.job.rowLoss(index);
+    const noGradient = this.model.parameters().every((p) => p.grad === 0);
+    const root = noGradient ? this.score(index) : loss;
     const neurons = collectNeurons(this.model);
-    const dot = drawDot(loss, {
+    const dot = drawDot(root, {
+      // Top to bottom, each box's name, data and grad stacked: a layer of 16 boxes side by side
+      // is narrower than the loss's chain of operations end to end, so more fits the column.
+      rankdir: 'TB',
       collapse: this.model,
       parameters: this.model,
       expand: expanded.map((k) => neurons[k]),
     });
-    return { dot, point: this.data.x[index], label: this.data.y[index] };
+    const step = this.job.history.length;
+    if (!noGradient) return { dot, of: 'loss', step };
+    return { dot, of: 'score', step, note: this.whyNoGradient(index, loss.data, root.data) };
+  }
+
+  /**
+   * The point's score, the output its loss reads (for cross-entropy, its class's logit), after a
+   * backward from it: how each weight moves the prediction, whatever the loss.
+   */
+  private score(index: number): Value {
+    const inputs = this.data.x[index].map((v, k) => new Value(v, `x${k + 1}`));
+    const outputs = this.model.forward(inputs);
+    const score = outputs[this.config.loss === 'crossentropy' ? this.data.y[index] : 0];
+    score.label = `score of point ${index}`;
+    this.model.zeroGrad();
+    score.backward();
+    return score;
+  }
+
+  private whyNoGradient(index: number, loss: number, score: number): string {
+    const instead = 'shown instead: its score, the output before the loss, after backward from it';
+    if (this.config.loss !== 'hinge')
+      return `point ${index}'s gradients are all 0: its loss, ${loss}, passes none back; ${instead}`;
+    const margin = (2 * this.data.y[index] - 1) * score;
+    return (
+      `point ${index}'s gradients are all 0: the hinge margin is met (y·s = ${margin.toFixed(2)}, ` +
+      `at least 1), so its loss max(0, 1 − y·s) is 0 and passes no gradient back; ${instead}`
+    );
   }
 }

@@ -1,6 +1,6 @@
 /** The Web Worker that owns the training session, so the page stays responsive while it learns. */
 import { SettingsError, type Config, type Problem } from './config';
-import { Session, type Engine, type Snapshot } from './session';
+import { Session, type Engine, type Snapshot, type Trace } from './session';
 
 /** Each request names the build it is about; one about an older build is dropped. */
 export type Request =
@@ -21,7 +21,7 @@ export type Reply =
       buildMs: number;
     }
   | { type: 'stepped'; generation: number; snapshot: Snapshot }
-  | { type: 'traced'; generation: number; index: number; dot: string }
+  | ({ type: 'traced'; generation: number; index: number } & Trace)
   | { type: 'failed'; generation: number; during: Request['type']; problems: Problem[] };
 
 let session: Session | undefined;
@@ -61,8 +61,8 @@ scope.onmessage = (event) => {
       session.step(request.count, request.withinMs);
       reply({ type: 'stepped', generation, snapshot: session.snapshot() });
     } else {
-      const { dot } = session.trace(request.index, request.expanded);
-      reply({ type: 'traced', generation, index: request.index, dot });
+      const { index, expanded } = request;
+      reply({ type: 'traced', generation, index, ...session.trace(index, expanded) });
     }
   } catch (error) {
     reply({

@@ -1,7 +1,8 @@
 /**
  * The computation graph as Graphviz DOT text, drawn as micrograd's draw_dot draws it: a record
  * per Value (`label | data 0.0000 | grad 0.0000`), a small node per operation, edges from the
- * operands through the operation to its result, left to right.
+ * operands through the operation to its result, left to right. Given the model, every box is
+ * named: a Value without a label by what it is in the model, or else by its operation.
  */
 import type { Value } from '../engine';
 import { Layer, MLP, Module, Neuron, checkChoice } from '../nn';
@@ -11,9 +12,18 @@ export interface DotOptions {
   rankdir?: 'LR' | 'TB';
   /** Digits after the point for data and grad (4 by default), or a function that formats a number. */
   format?: number | ((x: number) => string);
-  /** The model's parameters (or the model): their leaves are coloured apart from the inputs. */
+  /**
+   * The model's parameters (or the model): their leaves are coloured apart from the inputs. The
+   * model itself also names the Values that have no label (see `collapse`).
+   */
   parameters?: Iterable<Value> | Module;
-  /** Draws each of this model's neurons as one node, its weights and sum folded inside. */
+  /**
+   * Draws each of this model's neurons as one node, its weights and sum folded inside. The model
+   * also names what has no label: in a neuron drawn in full, its weights `w1`…, its bias `b`, its
+   * products `w1*x1`… (its i-th weight times its i-th input), their sum `Σ` and its activation
+   * (`relu`); any other leaf its kind (`input`, `parameter`); any other result its operation
+   * (`+1`, `sum`).
+   */
   collapse?: Module;
   /** Neurons to draw in full, weights and all, while the rest stay collapsed. */
   expand?: Iterable<Neuron>;
@@ -30,6 +40,8 @@ interface Box {
   inputs: Set<Box>;
   /** The collapsed neuron drawn as this box. */
   group?: NeuronGroup;
+  /** What the box is called: its label, its neuron's name, or what the model says it is. */
+  name: string;
 }
 
 const FILL = { parameter: '#cfe8ff', input: '#eeeeee', result: 'white', neuron: '#fff2cc' };
@@ -46,8 +58,7 @@ export function drawDot(root: Value, options: DotOptions = {}): string {
   const styled = options.parameters !== undefined || options.collapse !== undefined;
   for (const box of layout(root, options)) {
     const { value, group } = box;
-    const name = group ? group.neuron.toString() : value.label;
-    const label = `${escapeRecord(name)} | data ${format(value.data)} | grad ${format(value.grad)}`;
+    const label = `${escapeRecord(box.name)} | data ${format(value.data)} | grad ${format(value.grad)}`;
     const fill = styled ? `, style=filled, fillcolor="${FILL[box.role]}"` : '';
     const id = group ? `, id="neuron-${group.index}"` : '';
     lines.push(`  ${box.id} [label="{ ${label} }"${fill}${id}];`);
@@ -76,9 +87,16 @@ function layout(root: Value, options: DotOptions): Box[] {
   );
   const order = root.topologicalOrder();
   const kept = options.depth === undefined ? undefined : withinDepth(root, options.depth);
-  const groupOf = options.collapse
-    ? neuronsIn(order, options.collapse, new Set(options.expand))
-    : new Map<Value, NeuronGroup>();
+  const model =
+    options.collapse ?? (options.parameters instanceof Module ? options.parameters : undefined);
+  const neurons = model ? neuronsIn(order, model) : [];
+  const expanded = new Set(options.expand);
+  const groupOf = new Map<Value, NeuronGroup>();
+  if (options.collapse) {
+    for (const group of neurons.filter((g) => !expanded.has(g.neuron)))
+      for (const member of group.members) groupOf.set(member, group);
+  }
+  const nameOf = model ? namesIn(neurons) : new Map<Value, string>();
 
   const boxes: Box[] = [];
   const boxOf = new Map<Value | NeuronGroup, Box>();
@@ -94,7 +112,10 @@ function layout(root: Value, options: DotOptions): Box[] {
         : parameters.has(value)
           ? 'parameter'
           : 'input';
-    const box: Box = { id: `n${boxes.length}`, value, role, inputs: new Set(), group };
+    const name = group
+      ? group.neuron.toString()
+      : value.label || (model ? (nameOf.get(value) ?? (role === 'result' ? value.op : role)) : '');
+    const box: Box = { id: `n${boxes.length}`, value, role, inputs: new Set(), group, name };
     boxes.push(box);
     boxOf.set(group ?? value, box);
   }
@@ -127,28 +148,32 @@ function withinDepth(root: Value, depth: number): Set<Value> {
   return kept;
 }
 
+/** One neuron's part of the graph: one call of its forward. */
 interface NeuronGroup {
   neuron: Neuron;
   index: number;
+  /** Its bias plus its products. */
+  sum: Value;
+  /** Each weight times its input, in the order of the weights. */
+  products: readonly Value[];
+  /** The activation applied to the sum; the sum itself for a linear neuron. */
   output: Value;
   /** The values the neuron read: its products' operands other than its weights. */
   inputs: Value[];
+  /** Every value drawn inside it when collapsed: its sum, output, bias, products and weights. */
+  members: Value[];
 }
 
 /**
  * Finds each neuron's part of the graph: the `sum` whose first term is the neuron's bias (as
  * Neuron.forward builds it), the products of its weights, and the activation applied to the sum.
  */
-function neuronsIn(
-  order: readonly Value[],
-  model: Module,
-  expanded: ReadonlySet<Neuron>,
-): Map<Value, NeuronGroup> {
+function neuronsIn(order: readonly Value[], model: Module): NeuronGroup[] {
   const neuronByBias = new Map<Value, Neuron>();
   const indexOf = new Map<Neuron, number>();
   collectNeurons(model).forEach((n, i) => {
     indexOf.set(n, i);
-    if (!expanded.has(n)) neuronByBias.set(n.b, n);
+    neuronByBias.set(n.b, n);
   });
   const parents = new Map<Value, Value[]>();
   for (const v of order) {
@@ -159,7 +184,7 @@ function neuronsIn(
     }
   }
 
-  const groups = new Map<Value, NeuronGroup>();
+  const groups: NeuronGroup[] = [];
   for (const sum of order) {
     const neuron = sum.op === 'sum' ? neuronByBias.get(sum.children[0]) : undefined;
     if (!neuron) continue;
@@ -170,11 +195,23 @@ function neuronsIn(
       ?.find((p) => p.op === neuron.activation && p.children.length === 1);
     const output = neuron.activation === 'linear' || !activation ? sum : activation;
     const inputs = products.flatMap((p) => p.children.filter((c) => !weights.has(c)));
-    const group: NeuronGroup = { neuron, index: indexOf.get(neuron)!, output, inputs };
-    for (const member of [sum, output, neuron.b, ...products, ...weights])
-      groups.set(member, group);
+    const members = [sum, output, neuron.b, ...products, ...weights];
+    groups.push({ neuron, index: indexOf.get(neuron)!, sum, products, output, inputs, members });
   }
   return groups;
+}
+
+/** What each value of the neurons is: `w1`…, `b`, `w1*x1`…, `Σ`, and the activation's name. */
+function namesIn(neurons: readonly NeuronGroup[]): Map<Value, string> {
+  const names = new Map<Value, string>();
+  for (const { neuron, sum, products, output } of neurons) {
+    neuron.w.forEach((w, i) => names.set(w, `w${i + 1}`));
+    names.set(neuron.b, 'b');
+    products.forEach((product, i) => names.set(product, `w${i + 1}*x${i + 1}`));
+    names.set(sum, 'Σ');
+    if (output !== sum) names.set(output, neuron.activation);
+  }
+  return names;
 }
 
 /** The model's neurons, layer by layer: what a neuron's index counts. */
