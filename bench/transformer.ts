@@ -16,16 +16,51 @@ import { type Figure, median, publish } from './stats';
 
 const root = path.join(__dirname, '..', '..');
 
-type Compiler = 'tsc' | 'tspc' | 'gradscript check';
+type Compiler = 'tsc' | 'tspc' | 'tspc without the plugin' | 'gradscript check';
 
-function milliseconds(compiler: Compiler, cwd = root): number {
+interface Project {
+  key: string;
+  folder: string;
+  stats: string;
+  /** The project's tsconfig.json with no plugins, in a folder of its own. */
+  unplugged: string;
+}
+
+function milliseconds(compiler: Compiler, project: Project): number {
+  const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
   const [command, ...args] =
     compiler === 'gradscript check'
       ? [process.execPath, path.join(root, 'dist', 'src', 'cli', 'main.js'), 'check']
-      : [path.join(root, 'node_modules', '.bin', compiler), '--noEmit'];
+      : compiler === 'tspc without the plugin'
+        ? [bin('tspc'), '--noEmit']
+        : [bin(compiler), '--noEmit'];
+  const tsconfig =
+    compiler === 'tspc without the plugin'
+      ? project.unplugged
+      : path.join(project.folder, 'tsconfig.json');
   const started = process.hrtime.bigint();
-  spawnSync(command, [...args, '-p', 'tsconfig.json'], { cwd });
+  spawnSync(command, [...args, '-p', tsconfig], { cwd: project.folder });
   return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/**
+ * A tsconfig that is `folder`'s with no plugins, in a new folder: what it includes is still
+ * found from `folder`, as `extends` keeps it, and so are the `types` it names.
+ */
+function withoutPlugins(folder: string): string {
+  const config = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-bench-')),
+    'tsconfig.json',
+  );
+  const extended = path.join(folder, 'tsconfig.json');
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      extends: extended,
+      compilerOptions: { plugins: [], typeRoots: [path.join(folder, 'node_modules', '@types')] },
+    }),
+  );
+  return config;
 }
 
 /**
@@ -91,25 +126,31 @@ export function generatedProject(): string {
 
 export function transformerBenchmark(runs = 5): Figure[] {
   const generated = generatedProject();
-  const projects = [
-    { key: 'repository', folder: root, stats: rewriteStats(root) },
-    { key: 'generated', folder: generated, stats: rewriteStats(generated) },
-  ];
+  const projects: Project[] = [root, generated].map((folder) => ({
+    key: folder === root ? 'repository' : 'generated',
+    folder,
+    stats: rewriteStats(folder),
+    unplugged: withoutPlugins(folder),
+  }));
   const compilers: { compiler: Compiler; label: string; key: string }[] = [
     { compiler: 'tsc', label: 'tsc --noEmit', key: 'tsc' },
     { compiler: 'tspc', label: 'tspc --noEmit (rewriting, then checking)', key: 'tspc' },
+    {
+      compiler: 'tspc without the plugin',
+      label: 'tspc --noEmit without the plugin (ts-patch alone)',
+      key: 'tspcUnplugged',
+    },
     { compiler: 'gradscript check', label: 'gradscript check (the same, unpatched)', key: 'check' },
   ];
   // Interleaved, so that a slow spell on the machine falls on every compiler alike.
   const times = projects.map(() => compilers.map((): number[] => []));
   for (let i = 0; i < runs; i++) {
     projects.forEach((project, p) =>
-      compilers.forEach(({ compiler }, c) =>
-        times[p][c].push(milliseconds(compiler, project.folder)),
-      ),
+      compilers.forEach(({ compiler }, c) => times[p][c].push(milliseconds(compiler, project))),
     );
   }
-  fs.rmSync(generated, { recursive: true, force: true });
+  for (const folder of [generated, ...projects.map((p) => path.dirname(p.unplugged))])
+    fs.rmSync(folder, { recursive: true, force: true });
   return projects.flatMap((project, p) => {
     const what =
       project.key === 'repository'

@@ -149,12 +149,17 @@ test('source maps point at the user’s own line and column', () => {
 });
 
 /** Rewrites the given files (name → text) in a folder of their own, returning the final texts and diagnostics. */
-function rewriteFiles(files: Record<string, string>, extra: ts.CompilerOptions = {}) {
+function rewriteFiles(
+  files: Record<string, string>,
+  extra: ts.CompilerOptions = {},
+  jsDocParsingMode = ts.JSDocParsingMode.ParseAll,
+) {
   const dir = fs.mkdtempSync(path.join(fixtures, '..', 'tmp-'));
   try {
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     const fileOptions = { ...options, ...extra };
     const host = ts.createCompilerHost(fileOptions);
+    host.jsDocParsingMode = jsDocParsingMode;
     const roots = Object.keys(files).map((name) => path.join(dir, name));
     const program = rewriteProgram(ts, ts.createProgram(roots, fileOptions, host), host);
     const text = (name: string) => program.getSourceFile(path.join(dir, name))!.text;
@@ -186,6 +191,23 @@ describe('the runtime import', () => {
       '/// <reference lib="es2022" />',
       '// @ts-nocheck-free comment',
       'import __gradscript = require("gradscript/runtime"); import { Value } from \'gradscript\';',
+    ]);
+  });
+
+  test.each([
+    ['parsed', ts.JSDocParsingMode.ParseAll],
+    ['skipped, as tsc skips it', ts.JSDocParsingMode.ParseForTypeErrors],
+  ])('leaves the first statement its doc comment, the JSDoc %s', (_, mode) => {
+    const { text, diagnostics } = rewriteFiles(
+      { 'main.ts': `// Licence line.\n/** The model's first weight. */\n${union}` },
+      {},
+      mode,
+    );
+    expect(diagnostics).toBe('');
+    expect(text('main.ts').split('\n').slice(0, 3)).toEqual([
+      '// Licence line.',
+      'import __gradscript = require("gradscript/runtime"); /** The model\'s first weight. */',
+      "import { Value } from 'gradscript';",
     ]);
   });
 

@@ -8,7 +8,7 @@
  */
 import type * as ts from 'typescript';
 import * as path from 'path';
-import { ProgramRewriter } from './program';
+import { parsingJSDocAsTsc, ProgramRewriter } from './program';
 import type { TypeScript } from './rewrite';
 
 export interface BuildOptions {
@@ -33,9 +33,12 @@ export function buildProject(tsi: TypeScript, options: BuildOptions): number {
   });
   if (!parsed) return 1;
   const incremental = Boolean(parsed.options.incremental || parsed.options.composite);
-  const host = incremental
-    ? tsi.createIncrementalCompilerHost(parsed.options)
-    : tsi.createCompilerHost(parsed.options);
+  const host = parsingJSDocAsTsc(
+    tsi,
+    incremental
+      ? tsi.createIncrementalCompilerHost(parsed.options)
+      : tsi.createCompilerHost(parsed.options),
+  );
   const configDiagnostics = tsi.getConfigFileParsingDiagnostics(parsed);
   const program = new ProgramRewriter(tsi).rewrite(
     tsi.createProgram({
@@ -89,14 +92,17 @@ export function watchProject(tsi: TypeScript, options: BuildOptions): void {
       oldBuilder,
       configDiagnostics,
     );
-  const host = tsi.createWatchCompilerHost(
-    configPath,
-    overrides,
-    tsi.sys,
-    createProgram,
-    report.diagnostic,
-    (diagnostic) =>
-      report.text(`${tsi.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}\n`),
+  const host = parsingJSDocAsTsc(
+    tsi,
+    tsi.createWatchCompilerHost(
+      configPath,
+      overrides,
+      tsi.sys,
+      createProgram,
+      report.diagnostic,
+      (diagnostic) =>
+        report.text(`${tsi.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}\n`),
+    ),
   );
   host.afterProgramCreate = (builder) => {
     checkAndEmit(tsi, builder, report);

@@ -6,7 +6,7 @@ import type * as ts from 'typescript';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PositionMaps } from './position-map';
-import { isUserSource, ProgramRewriter } from './program';
+import { isUserSource, parsingJSDocAsTsc, ProgramRewriter } from './program';
 import type { TypeScript } from './rewrite';
 import {
   InputRecorder,
@@ -111,7 +111,7 @@ export function compileScript(
     options.module = ModuleKind.Node16;
     options.moduleResolution = tsi.ModuleResolutionKind.Node16;
   }
-  const host = recorder.record(tsi.createCompilerHost(options));
+  const host = recorder.record(parsingJSDocAsTsc(tsi, tsi.createCompilerHost(options)));
   const original = tsi.createProgram([file], options, host);
   if (original.getSourceFile(file)?.impliedNodeFormat === ModuleKind.ESNext) {
     throw new Error(

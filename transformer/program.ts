@@ -106,7 +106,8 @@ export class ProgramRewriter {
     programOf?: (rewritten: ReadonlyMap<string, string>) => ts.Program,
   ): RewrittenProgram {
     const { tsi, files } = this;
-    const baseHost = host ?? tsi.createCompilerHost(program.getCompilerOptions());
+    const baseHost =
+      host ?? parsingJSDocAsTsc(tsi, tsi.createCompilerHost(program.getCompilerOptions()));
     let current = program;
     const rewritingHost = hostServing(tsi, baseHost, files, () => current);
     const next = (oldProgram: ts.Program) =>
@@ -352,6 +353,19 @@ export function isUserSource(program: ts.Program, sourceFile: ts.SourceFile): bo
     (/\.[cm]?tsx?$/.test(sourceFile.fileName) ||
       (program.getCompilerOptions().allowJs === true && /\.[cm]?jsx?$/.test(sourceFile.fileName)))
   );
+}
+
+/**
+ * `host`, set to parse JSDoc where tsc's own command line does: everywhere in JavaScript (where
+ * it can be a type), only `@see` and `@link` in TypeScript. The comments of the lib and
+ * `@types` declaration files are then skipped by the parser, which is a tenth of a check's time.
+ */
+export function parsingJSDocAsTsc<Host extends { jsDocParsingMode?: ts.JSDocParsingMode }>(
+  tsi: TypeScript,
+  host: Host,
+): Host {
+  host.jsDocParsingMode = tsi.JSDocParsingMode.ParseForTypeErrors;
+  return host;
 }
 
 /**

@@ -908,9 +908,12 @@ export function rewriteSourceFile(
     const first = sourceFile.statements.find(
       (s) => !(tsi.isExpressionStatement(s) && tsi.isStringLiteral(s.expression)),
     )!;
-    // A JSDoc comment belongs to its statement (in a JavaScript file it may be its type).
-    const jsDoc = (first as { jsDoc?: ts.JSDoc[] }).jsDoc?.[0];
-    return jsDoc ? jsDoc.getStart(sourceFile) : first.getStart(sourceFile);
+    // A JSDoc comment belongs to its statement (in a JavaScript file it may be its type). Read
+    // from the text, since a compiler parses the JSDoc of TypeScript files only on request.
+    const jsDoc = tsi
+      .getLeadingCommentRanges(sourceFile.text, first.pos)
+      ?.find((c) => /^\/\*\*[^/]/.test(sourceFile.text.slice(c.pos, c.pos + 4)));
+    return jsDoc ? jsDoc.pos : first.getStart(sourceFile);
   }
 
   /** An ES import where the file is emitted as an ES module, else a `require`. */

@@ -13,7 +13,12 @@ import { encode, type SourceMapMappings } from '@jridgewell/sourcemap-codec';
 import * as path from 'path';
 import * as ts from 'typescript';
 import type { Plugin } from 'vite' with { 'resolution-mode': 'import' };
-import { DIAGNOSTIC_CODE, ProgramRewriter, type RewrittenProgram } from './program';
+import {
+  DIAGNOSTIC_CODE,
+  parsingJSDocAsTsc,
+  ProgramRewriter,
+  type RewrittenProgram,
+} from './program';
 
 export interface GradscriptViteOptions {
   /** The project's tsconfig.json, relative to Vite's root; by default the nearest one at or above the root. */
@@ -142,7 +147,7 @@ class Project {
 
   private build(oldProgram: ts.Program | undefined): [ts.Program, RewrittenProgram] {
     const { options, projectReferences } = this.config;
-    const host = ts.createCompilerHost(options);
+    const host = parsingJSDocAsTsc(ts, ts.createCompilerHost(options));
     const readSourceFile = host.getSourceFile.bind(host);
     // Unedited files come from the last Program, so a rebuild parses only what changed.
     host.getSourceFile = (fileName, languageVersion, ...rest) => {
