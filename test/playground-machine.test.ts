@@ -32,8 +32,8 @@ const built = (generation: number): Event => ({
   type: 'built',
   generation,
   config: defaultConfig,
-  points: [],
-  labels: [],
+  train: { x: [], y: [] },
+  test: { x: [], y: [] },
   snapshot: snapshot(),
   buildMs: 1,
 });

@@ -76,8 +76,9 @@ async function play(count: number): Promise<void> {
 }
 
 /**
- * Where the points are drawn on the regions canvas, in the page's coordinates: a pixel of each
- * point's fill (the first found, scanning rows), at most one within 12 pixels of another.
+ * Where the training points are drawn on the regions canvas, in the page's coordinates: a pixel
+ * of each point's fill (the first found, scanning rows, with fill 3 pixels below it too: a test
+ * point's ring is hollow), at most one within 12 pixels of another.
  */
 async function pointsOnCanvas(): Promise<{ x: number; y: number }[]> {
   return page.evaluate(() => {
@@ -91,10 +92,9 @@ async function pointsOnCanvas(): Promise<{ x: number; y: number }[]> {
     const found: { x: number; y: number }[] = [];
     for (let y = 0; y < canvas.height; y++) {
       for (let x = 0; x < canvas.width; x++) {
-        const i = 4 * (y * canvas.width + x);
-        const fill = fills.some(
-          ([r, g, b]) => pixels[i] === r && pixels[i + 1] === g && pixels[i + 2] === b,
-        );
+        const filled = (i: number) =>
+          fills.some(([r, g, b]) => pixels[i] === r && pixels[i + 1] === g && pixels[i + 2] === b);
+        const fill = filled(4 * (y * canvas.width + x)) && filled(4 * ((y + 3) * canvas.width + x));
         if (fill && found.every((p) => (p.x - x) ** 2 + (p.y - y) ** 2 > 12 ** 2))
           found.push({ x, y });
       }
@@ -153,25 +153,76 @@ test('playing 200 steps on the moons lifts the accuracy above 95%; pause stops t
   await page.screenshot({ path: path.join(shots, '2-trained.png') });
 }, 90_000);
 
-test('clicking a point shows the graph of its prediction, with data and grad; a neuron opens', async () => {
-  // The first point's position on the canvas, from the page's own data.
-  const target = await page.evaluate(() => {
-    const canvas = document.getElementById('regions') as HTMLCanvasElement;
-    const rect = canvas.getBoundingClientRect();
-    // Find a pixel that holds a point: the points are drawn with a dark outline.
-    const context = canvas.getContext('2d')!;
-    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    for (let y = 0; y < canvas.height; y++) {
-      for (let x = 0; x < canvas.width; x++) {
-        const i = 4 * (y * canvas.width + x);
-        if (pixels[i] === 31 && pixels[i + 1] === 119 && pixels[i + 2] === 180)
-          return { x: rect.left + x, y: rect.top + y };
+/** The first hidden layer's maps: how many, and how many of each one's pixels differ from its first. */
+const neuronMaps = () =>
+  page.$$eval('#neuron-maps canvas', (maps) =>
+    (maps as HTMLCanvasElement[]).map((map) => {
+      const pixels = map.getContext('2d')!.getImageData(0, 0, map.width, map.height).data;
+      let varied = 0;
+      let transparent = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (pixels[i + 3] === 0) transparent++;
+        if ([0, 1, 2].some((c) => pixels[i + c] !== pixels[c])) varied++;
       }
-    }
-    return null;
-  });
-  expect(target).not.toBeNull();
-  await page.mouse.click(target!.x, target!.y);
+      return { width: map.width, transparent, varied };
+    }),
+  );
+
+test('the held-out test points have a finite loss and accuracy, beside the training ones', async () => {
+  const testStats = await page.$eval('#test-stats', (line) => ({
+    visible: line.checkVisibility(),
+    size: Number(document.getElementById('test-size')!.textContent),
+    loss: Number(document.getElementById('test-loss')!.textContent),
+    accuracy: parseFloat(document.getElementById('test-accuracy')!.textContent!),
+  }));
+  expect(testStats.visible).toBe(true);
+  expect(testStats.size).toBe(20);
+  expect(Number.isFinite(testStats.loss)).toBe(true);
+  expect(testStats.accuracy).toBeGreaterThan(80);
+  expect(testStats.accuracy).toBeLessThanOrEqual(100);
+  // Dashed beside the training loss on the chart.
+  expect(await page.getAttribute('#curves path.curve.test-loss', 'd')).toMatch(/^M[\d.]+ [\d.]+L/);
+  await page
+    .locator('section[aria-label="training"]')
+    .screenshot({ path: path.join(shots, '2b-test-and-neurons.png') });
+});
+
+test('the first hidden layer’s neurons each have a map, 16 at most, drawn over the surface', async () => {
+  const maps = await neuronMaps();
+  expect(maps).toHaveLength(16);
+  for (const map of maps) expect(map).toMatchObject({ width: 80, transparent: 0 });
+  // A ReLU neuron may have died, 0 everywhere and white; most vary over the surface.
+  expect(maps.filter((m) => m.varied > 0).length).toBeGreaterThan(8);
+  expect(await page.textContent('#neurons-caption')).toMatch(
+    /^the first hidden layer's 16 neurons: /,
+  );
+  await type('hidden', '24,8');
+  await untilPhase('ready');
+  expect(await neuronMaps()).toHaveLength(16);
+  expect(await page.textContent('#neurons-caption')).toMatch(
+    /^the first hidden layer's first 16 of 24 neurons: /,
+  );
+  await page.screenshot({ path: path.join(shots, '2c-neurons-capped.png') });
+  await type('hidden', '5');
+  await untilPhase('ready');
+  const narrow = await neuronMaps();
+  expect(narrow).toHaveLength(5);
+  expect(narrow.every((m) => m.varied > 0)).toBe(true);
+  await type('testShare', '0');
+  await untilPhase('ready');
+  expect(await page.textContent('#test-size')).toBe('0');
+  expect(await page.textContent('#test-loss')).toBe('–');
+  expect(await page.textContent('#code')).not.toContain('split(');
+  await defaults();
+  await play(200);
+  await page.click('#pause');
+  await untilPhase('ready');
+}, 120_000);
+
+test('clicking a point shows the graph of its prediction, with data and grad; a neuron opens', async () => {
+  const [target] = await pointsOnCanvas();
+  expect(target).toBeDefined();
+  await page.mouse.click(target.x, target.y);
   await page.waitForSelector('#trace svg', { timeout: 30_000 });
   const texts = await page.$$eval('#trace svg text', (nodes) => nodes.map((n) => n.textContent));
   expect(texts.some((t) => t?.startsWith('data'))).toBe(true);
@@ -315,14 +366,19 @@ test('the curves have axes with numbers, the loss on a log scale if asked; the s
     .locator('section[aria-label="training"]')
     .screenshot({ path: path.join(shots, '2a-curves.png') });
   await page.uncheck('#log-loss');
-  // However large the numbers, one line as wide as its column.
-  const stats = await page.$eval('#stats', (line) => ({
-    lines: Math.round(
-      line.getBoundingClientRect().height / parseFloat(getComputedStyle(line).lineHeight),
-    ),
-    overflow: line.scrollWidth - line.clientWidth,
-  }));
-  expect(stats).toEqual({ lines: 1, overflow: 0 });
+  // However large the numbers, each line one line as wide as its column.
+  const stats = await page.$$eval('.stats', (lines) =>
+    lines.map((line) => ({
+      lines: Math.round(
+        line.getBoundingClientRect().height / parseFloat(getComputedStyle(line).lineHeight),
+      ),
+      overflow: line.scrollWidth - line.clientWidth,
+    })),
+  );
+  expect(stats).toEqual([
+    { lines: 1, overflow: 0 },
+    { lines: 1, overflow: 0 },
+  ]);
 });
 
 test('the code panel’s program, run by gradscript run, reaches the loss the page shows', async () => {
@@ -436,6 +492,7 @@ describe.each<[keyof Config, string]>([
   ['lr', 'abc'],
   ['lr', '0'],
   ['hidden', '64,64'],
+  ['testShare', '0.95'],
 ])('%s "%s"', (field, typed) => {
   test('is refused next to its field, and play trains nothing', async () => {
     await play(20);

@@ -10,12 +10,14 @@ import {
   lossesFor,
   parseSettings,
   programFor,
+  testCount,
   textOf,
   type Config,
   type SettingsText,
 } from '../playground/src/config';
 import { NumericMLP, writeShares } from '../playground/src/numeric';
-import { GRID, Session } from '../playground/src/session';
+import { dataset, lossOf } from '../src/browser';
+import { GRID, MAPPED_NEURONS, Session, splitFor } from '../playground/src/session';
 
 /** The problems parseSettings finds when the default fields are typed over with `typed`. */
 function problemsOf(typed: Partial<SettingsText>) {
@@ -62,12 +64,37 @@ test.each<[Partial<SettingsText>, keyof Config, string]>([
   [
     { batchSize: '-5' },
     'batchSize',
-    'batch size must be a whole number from 0 (the whole set) to 100 (the points); got "-5"',
+    'batch size must be a whole number from 0 (all at once) to 80 (the training points); got "-5"',
   ],
   [
     { batchSize: '500' },
     'batchSize',
-    'batch size must be a whole number from 0 (the whole set) to 100 (the points); got "500"',
+    'batch size must be a whole number from 0 (all at once) to 80 (the training points); got "500"',
+  ],
+  [
+    { batchSize: '81' },
+    'batchSize',
+    'batch size must be a whole number from 0 (all at once) to 80 (the training points); got "81"',
+  ],
+  [
+    { testShare: '0.95' },
+    'testShare',
+    'test share must be a number from 0 (no test set) to 0.9; got "0.95"',
+  ],
+  [
+    { testShare: '-0.1' },
+    'testShare',
+    'test share must be a number from 0 (no test set) to 0.9; got "-0.1"',
+  ],
+  [
+    { testShare: '20%' },
+    'testShare',
+    'test share must be a number from 0 (no test set) to 0.9; got "20%"',
+  ],
+  [
+    { samples: '5', testShare: '0.9' },
+    'testShare',
+    'test share must be a share that leaves a point to train on; got "0.9", which leaves none of 5',
   ],
   [{ seed: 'abc' }, 'seed', 'seed must be a whole number from 0 to 4,294,967,295; got "abc"'],
   [{ seed: '-1' }, 'seed', 'seed must be a whole number from 0 to 4,294,967,295; got "-1"'],
@@ -103,10 +130,90 @@ test('every field in trouble is named at once; a bad points count still bounds t
     {
       field: 'batchSize',
       message:
-        'batch size must be a whole number from 0 (the whole set) to 1,000 (the most points); got "1001"',
+        'batch size must be a whole number from 0 (all at once) to 1,000 (the most points); got "1001"',
     },
   ]);
   expect(problemsOf({ samples: 'x', batchSize: '1000' }).map((p) => p.field)).toEqual(['samples']);
+});
+
+test('the batch size reaches the training points, whatever the test share leaves', () => {
+  expect(problemsOf({ samples: '10', testShare: '0.25', batchSize: '7' })).toEqual([]);
+  expect(problemsOf({ samples: '10', testShare: '0.25', batchSize: '8' })).toEqual([
+    {
+      field: 'batchSize',
+      message:
+        'batch size must be a whole number from 0 (all at once) to 7 (the training points); got "8"',
+    },
+  ]);
+  expect(problemsOf({ testShare: '0', batchSize: '100' })).toEqual([]);
+  // A bad test share bounds the batch size by the most points there can be.
+  expect(problemsOf({ testShare: 'x', batchSize: '1000' }).map((p) => p.field)).toEqual([
+    'testShare',
+  ]);
+});
+
+describe('the train/test split', () => {
+  const key = (p: number[]) => p.join(',');
+
+  test.each<[number, number]>([
+    [100, 0.2],
+    [37, 0.5],
+    [1000, 0.9],
+    [10, 0.01],
+  ])(
+    'of %d points at %d: the sizes the settings promise, disjoint, every point once',
+    (samples, testShare) => {
+      const config = { ...defaultConfig, samples, testShare };
+      const { train, test } = splitFor(config);
+      expect(test.x).toHaveLength(testCount(config));
+      expect(train.x).toHaveLength(samples - testCount(config));
+      expect([train.y, test.y].flat()).toHaveLength(samples);
+      const trained = new Set(train.x.map(key));
+      expect(test.x.some((p) => trained.has(key(p)))).toBe(false);
+      expect(new Set([...train.x, ...test.x].map(key)).size).toBe(samples);
+    },
+  );
+
+  test('is the same for the same seed, another for another', () => {
+    const a = splitFor(defaultConfig);
+    expect(splitFor(defaultConfig)).toEqual(a);
+    const b = splitFor({ ...defaultConfig, seed: 2 });
+    expect(b.test.x.map(key)).not.toEqual(a.test.x.map(key));
+  });
+
+  test('a test share of 0 trains on every point, in the order generated', () => {
+    const { train, test } = splitFor({ ...defaultConfig, testShare: 0 });
+    expect(test.x).toEqual([]);
+    expect(train).toEqual(dataset('moons', 100, { noise: 0.1, seed: 1 }));
+  });
+
+  test('the session trains on the training points only, and tests on the rest', () => {
+    const session = new Session(defaultConfig);
+    const { train, test } = splitFor(defaultConfig);
+    expect(session.train).toEqual(train);
+    expect(session.test).toEqual(test);
+    session.step(100);
+    const snapshot = session.snapshot();
+    expect(Number.isFinite(snapshot.testLoss)).toBe(true);
+    expect(snapshot.testAccuracy).toBeGreaterThan(0.8);
+    const untested = new Session({ ...defaultConfig, testShare: 0 });
+    expect(untested.snapshot()).toMatchObject({ testLoss: NaN, testAccuracy: NaN });
+  });
+
+  test.each(['hinge', 'bce', 'mse', 'crossentropy'] as const)(
+    'the test loss is the %s loss training takes, over the test points',
+    (loss) => {
+      const session = new Session({ ...defaultConfig, loss });
+      session.step(5);
+      const { x, y } = session.test;
+      const expected = lossOf(
+        loss,
+        x.map((point) => session.model.forward(point)),
+        y,
+      ).data;
+      expect(Math.abs(session.snapshot().testLoss - expected)).toBeLessThan(1e-12);
+    },
+  );
 });
 
 test('the loss menu offers what the classes train with; the program and session refuse the rest', () => {
@@ -215,6 +322,30 @@ test('steps within a time limit: one at least, then as many as fit', () => {
   expect(session.snapshot().step).toBe(4);
 });
 
+describe.each<[string, Partial<Config>, number]>([
+  ['relu, 16 wide', {}, 16],
+  ['tanh, 5 wide', { activation: 'tanh', hidden: [5, 3] }, 5],
+  ['sigmoid, 40 wide, capped', { activation: 'sigmoid', hidden: [40] }, MAPPED_NEURONS],
+])('the first layer’s maps, %s', (_name, settings, mapped) => {
+  const session = new Session({ ...defaultConfig, ...settings });
+  session.step(10);
+  const snapshot = session.snapshot();
+
+  test('map the first 16 neurons at most, every grid cell', () => {
+    expect(snapshot.firstLayerWidth).toBe(session.model.layers[0].neurons.length);
+    expect(snapshot.activations).toHaveLength(mapped * GRID * GRID);
+  });
+
+  test('hold what the first layer computes at each cell', () => {
+    for (const cell of [0, GRID + 7, (GRID * GRID) / 2 + 3, GRID * GRID - 1]) {
+      const point = session.gridPoint(Math.floor(cell / GRID), cell % GRID);
+      const first = session.model.layers[0].forward(point).map((v) => v.data);
+      for (let n = 0; n < mapped; n++)
+        expect(snapshot.activations[n * GRID * GRID + cell]).toBe(Math.fround(first[n]));
+    }
+  });
+});
+
 test('tape and eager sessions train identically, full batch or not', () => {
   for (const batchSize of [0, 16]) {
     const [tape, eager] = [
@@ -242,7 +373,7 @@ test('a trace draws the point’s loss with data and grad, neurons collapsed unl
 test('a point whose hinge loss is 0 traces its score instead, and says why', () => {
   const session = new Session(defaultConfig);
   session.step(200);
-  const traces = session.data.x.map((_, i) => session.trace(i));
+  const traces = session.train.x.map((_, i) => session.trace(i));
   const met = traces.findIndex((t) => t.of === 'score');
   const missed = traces.findIndex((t) => t.of === 'loss');
   expect(met).toBeGreaterThanOrEqual(0);
@@ -266,6 +397,7 @@ test('a point whose hinge loss is 0 traces its score instead, and says why', () 
 
 describe.each<[string, Config]>([
   ['moons, full batch, SGD', { ...defaultConfig }],
+  ['moons, every point trained on', { ...defaultConfig, testShare: 0 }],
   [
     'circles, mini-batches, Adam, BCE',
     {

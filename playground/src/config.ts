@@ -11,12 +11,14 @@ export interface Config {
   dataset: (typeof DATASETS)[number];
   samples: number;
   noise: number;
+  /** The share of the points held out of training to test on; 0 for no test set. */
+  testShare: number;
   hidden: number[];
   activation: (typeof ACTIVATIONS)[number];
   loss: (typeof LOSSES)[number];
   optimizer: (typeof OPTIMIZERS)[number];
   lr: number;
-  /** Examples per step; 0 for the whole set. */
+  /** Training examples per step; 0 for all of them. */
   batchSize: number;
   seed: number;
 }
@@ -25,6 +27,7 @@ export const defaultConfig: Config = {
   dataset: 'moons',
   samples: 100,
   noise: 0.1,
+  testShare: 0.2,
   hidden: [16, 16],
   activation: 'relu',
   loss: 'hinge',
@@ -39,6 +42,7 @@ export const FIELD_NAMES: Record<keyof Config, string> = {
   dataset: 'data',
   samples: 'points',
   noise: 'noise',
+  testShare: 'test share',
   hidden: 'hidden',
   activation: 'activation',
   loss: 'loss',
@@ -50,6 +54,8 @@ export const FIELD_NAMES: Record<keyof Config, string> = {
 
 const SAMPLES = { least: 4, most: 1000 };
 const NOISE = { least: 0, most: 1 };
+/** At most 0.9: a test share of more than that leaves next to nothing to train on. */
+const TEST_SHARE = { least: 0, most: 0.9 };
 /** The seeds the generators tell apart: they keep a seed's lowest 32 bits. */
 const SEEDS = { least: 0, most: 2 ** 32 - 1 };
 /**
@@ -67,6 +73,14 @@ export function classesOf(dataset: Config['dataset']): number {
 /** The losses that can train on a data set: hinge, BCE and MSE score one class against another. */
 export function lossesFor(dataset: Config['dataset']): readonly Config['loss'][] {
   return classesOf(dataset) > 2 ? ['crossentropy'] : LOSSES;
+}
+
+/**
+ * How many of the points are held out to test on: as many as gradscript's `split` takes for
+ * the test share, which is how the session and the program split them.
+ */
+export function testCount(config: Pick<Config, 'samples' | 'testShare'>): number {
+  return Math.round(config.samples * config.testShare);
 }
 
 /** The weights and biases of the network the settings make: 2 inputs, the hidden layers, the outputs. */
@@ -135,6 +149,18 @@ export function parseSettings(text: SettingsText): Parsed {
     `a number from ${NOISE.least} to ${NOISE.most}`,
     (n) => n >= NOISE.least && n <= NOISE.most,
   );
+  const testShare = number(
+    'testShare',
+    `a number from ${TEST_SHARE.least} (no test set) to ${TEST_SHARE.most}`,
+    (n) => n >= TEST_SHARE.least && n <= TEST_SHARE.most,
+  );
+  const trainCount = samples - testCount({ samples, testShare });
+  if (fine('samples', 'testShare') && trainCount < 1)
+    refuse(
+      'testShare',
+      'a share that leaves a point to train on',
+      `, which leaves none of ${samples}`,
+    );
   const hidden = text.hidden.split(',').map(decimal);
   if (!hidden.every((n) => Number.isInteger(n) && n >= 1))
     refuse('hidden', 'layer sizes, positive whole numbers separated by commas');
@@ -142,13 +168,13 @@ export function parseSettings(text: SettingsText): Parsed {
   const loss = choice('loss', LOSSES);
   const optimizer = choice('optimizer', OPTIMIZERS);
   const lr = number('lr', 'a number greater than 0', (n) => n > 0 && Number.isFinite(n));
-  // Up to the points there are: a larger batch would quietly be the whole set.
-  const [most, which] = fine('samples')
-    ? [samples, 'the points']
+  // Up to the points trained on: a larger batch would quietly be all of them.
+  const [most, which] = fine('samples', 'testShare')
+    ? [trainCount, 'the training points']
     : [SAMPLES.most, 'the most points'];
   const batchSize = number(
     'batchSize',
-    `a whole number from 0 (the whole set) to ${count(most)} (${which})`,
+    `a whole number from 0 (all at once) to ${count(most)} (${which})`,
     whole({ least: 0, most }),
   );
   const seed = number(
@@ -177,6 +203,7 @@ export function parseSettings(text: SettingsText): Parsed {
       dataset,
       samples,
       noise,
+      testShare,
       hidden,
       activation,
       loss,
@@ -222,6 +249,7 @@ export function programFor(config: Config, steps: number): string {
   const c = checked(config);
   const outputs = c.loss === 'crossentropy' ? classesOf(c.dataset) : 1;
   const imports = ['MLP', c.optimizer === 'adam' ? 'Adam' : 'SGD', 'Value', c.dataset];
+  if (c.testShare > 0) imports.push('split');
   if (c.batchSize > 0) imports.push('batches', 'shuffle');
   if (c.loss === 'bce') imports.push('bceWithLogits');
   if (c.loss === 'crossentropy') imports.push('crossEntropy');
@@ -238,12 +266,20 @@ export function programFor(config: Config, steps: number): string {
     bce: ['loss = bceWithLogits(batch.x.map((x) => model.forward(x)[0]), batch.y);'],
     crossentropy: ['loss = crossEntropy(batch.x.map((x) => model.forward(x)), batch.y);'],
   }[c.loss];
+  const generated = `${c.dataset}(${c.samples}, { noise: ${c.noise}, seed: ${c.seed} })`;
+  const data =
+    c.testShare > 0
+      ? [
+          '// Trained on what the playground trains on: the points left once the test share is held out.',
+          `const { train: data } = split(${generated}, { test: ${c.testShare}, seed: ${c.seed} });`,
+        ]
+      : [`const data = ${generated};`];
   const batchesOf =
     c.batchSize > 0 ? `batches(shuffle(data, ${c.seed} + epoch), ${c.batchSize})` : '[data]';
   return `// Trains what the gradscript playground trained: npx gradscript run this-file.ts
 import { ${[...new Set(imports)].join(', ')} } from 'gradscript';
 
-const data = ${c.dataset}(${c.samples}, { noise: ${c.noise}, seed: ${c.seed} });
+${data.join('\n')}
 const model = new MLP(2, [${[...c.hidden, outputs].join(', ')}], { activation: '${c.activation}', seed: ${c.seed} });
 const optimizer = new ${c.optimizer === 'adam' ? 'Adam' : 'SGD'}(model.parameters(), { lr: ${c.lr} });
 const steps = ${steps};

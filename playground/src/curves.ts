@@ -1,5 +1,6 @@
 /**
- * The training curves as an SVG chart: the loss against the left axis (linear or logarithmic),
+ * The training curves as an SVG chart: the loss, and dashed the test points' loss, against the
+ * left axis (linear or logarithmic),
  * the accuracy against the right (0 to 100%), the steps along the bottom.
  */
 import { linearTicks, logTicks, thin, tickLabel } from './scales';
@@ -7,6 +8,8 @@ import { linearTicks, logTicks, thin, tickLabel } from './scales';
 export interface Progress {
   step: number;
   loss: number;
+  /** NaN when there are no test points. */
+  testLoss: number;
   accuracy: number;
 }
 
@@ -32,7 +35,7 @@ export function drawCurves(chart: SVGSVGElement, history: readonly Progress[], l
   // A logarithmic axis shows the positive losses; a loss of 0 (a hinge loss can reach it) lies
   // on its floor.
   const losses = history
-    .map((h) => h.loss)
+    .flatMap((h) => [h.loss, h.testLoss])
     .filter((loss) => Number.isFinite(loss) && (!logLoss || loss > 0));
   const [least, most] = losses.length > 0 ? [Math.min(...losses), Math.max(...losses)] : [0.1, 1];
   const lossTicks = logLoss ? logTicks(least, most) : linearTicks(0, most);
@@ -41,7 +44,8 @@ export function drawCurves(chart: SVGSVGElement, history: readonly Progress[], l
   );
   const height = PLOT.bottom - PLOT.top;
   const lossY = (loss: number) => {
-    const at = logLoss ? (loss > 0 ? Math.log10(loss) : floor) : loss;
+    // NaN (no test points, or a loss that ran away) stays NaN, and is not drawn.
+    const at = !logLoss || Number.isNaN(loss) ? loss : loss > 0 ? Math.log10(loss) : floor;
     return PLOT.bottom - ((at - floor) / (ceiling - floor)) * height;
   };
   const accuracyY = (accuracy: number) => PLOT.bottom - accuracy * height;
@@ -99,6 +103,7 @@ export function drawCurves(chart: SVGSVGElement, history: readonly Progress[], l
   const drawn = thin(history, PLOT.right - PLOT.left);
   parts.push(
     curve(drawn, (h) => [x(h.step), lossY(h.loss)], 'loss'),
+    curve(drawn, (h) => [x(h.step), lossY(h.testLoss)], 'test-loss'),
     curve(drawn, (h) => [x(h.step), accuracyY(h.accuracy)], 'accuracy'),
   );
   chart.replaceChildren(...parts);
@@ -108,7 +113,7 @@ export function drawCurves(chart: SVGSVGElement, history: readonly Progress[], l
 function curve(
   history: readonly Progress[],
   at: (h: Progress) => [number, number],
-  which: 'loss' | 'accuracy',
+  which: 'loss' | 'test-loss' | 'accuracy',
 ): SVGElement {
   let path = '';
   let broken = true;

@@ -29,6 +29,8 @@ const REGION_COLOURS = [
   [255, 191, 135],
   [150, 208, 150],
 ];
+/** A neuron's activation as a colour, each map scaled to its largest: white at 0. */
+const ACTIVATION_COLOURS = { positive: [245, 140, 40], negative: [31, 119, 180] } as const;
 const STATUS: Record<Phase, string> = {
   idle: 'starting…',
   building: 'building…',
@@ -136,12 +138,12 @@ function forget(): void {
   expanded = [];
   drawn = undefined;
   traceView.clear();
-  $('trace-caption').textContent = 'click a point';
+  $('trace-caption').textContent = 'click a training point';
   $('trace-note').textContent = '';
   markStaleTrace();
   $('steps').textContent = '0';
-  $('loss-value').textContent = '–';
-  $('accuracy').textContent = '–';
+  for (const id of ['loss-value', 'accuracy', 'test-loss', 'test-accuracy'])
+    $(id).textContent = '–';
   $('speed').textContent = '0';
   $('build-time').textContent = '';
   redrawCurves();
@@ -178,10 +180,12 @@ function show(reply: Built | Extract<Reply, { type: 'stepped' }>): void {
   if (reply.type === 'built') {
     shown = reply;
     $('build-time').textContent = `built in ${reply.buildMs.toFixed(0)} ms`;
+    $('test-size').textContent = String(reply.test.x.length);
+    makeNeuronMaps(reply.snapshot);
   }
   snapshot = reply.snapshot;
-  const { step, loss, accuracy } = snapshot;
-  if (step > 0) history.push({ step, loss, accuracy });
+  const { step, loss, accuracy, testLoss, testAccuracy } = snapshot;
+  if (step > 0) history.push({ step, loss, testLoss, accuracy });
   if (state.phase === 'playing') {
     const now = performance.now();
     if (!speed) speed = { steps: step, since: now };
@@ -191,18 +195,26 @@ function show(reply: Built | Extract<Reply, { type: 'stepped' }>): void {
     }
   }
   $('steps').textContent = String(step);
-  // A runaway loss in exponent form: a row of digits would stretch the line.
-  $('loss-value').textContent = !Number.isFinite(loss)
-    ? '–'
-    : Math.abs(loss) < 1e4
-      ? loss.toFixed(4)
-      : loss.toExponential(2);
+  $('loss-value').textContent = lossText(loss);
   $('loss-value').dataset.exact = String(loss);
-  $('accuracy').textContent = `${(100 * accuracy).toFixed(1)}%`;
+  $('accuracy').textContent = accuracyText(accuracy);
+  $('test-loss').textContent = lossText(testLoss);
+  $('test-accuracy').textContent = accuracyText(testAccuracy);
   $('code').textContent = programFor(shown!.config, step);
   drawRegions(snapshot);
+  drawNeuronMaps(snapshot);
   redrawCurves();
   markStaleTrace();
+}
+
+/** A loss as the stats line shows it: a runaway one in exponent form, a row of digits would stretch the line. */
+function lossText(loss: number): string {
+  if (!Number.isFinite(loss)) return '–';
+  return Math.abs(loss) < 1e4 ? loss.toFixed(4) : loss.toExponential(2);
+}
+
+function accuracyText(accuracy: number): string {
+  return Number.isNaN(accuracy) ? '–' : `${(100 * accuracy).toFixed(1)}%`;
 }
 
 /** Where a data point falls on the regions canvas. */
@@ -243,15 +255,73 @@ function drawRegions(s: Snapshot): void {
   context.imageSmoothingEnabled = true;
   context.imageSmoothingQuality = 'high';
   context.drawImage(surface, 0, 0, canvas.width, canvas.height);
-  shown!.points.forEach((p, i) => {
+  const { train, test } = shown!;
+  train.x.forEach((p, i) => {
     const [cx, cy] = toCanvas(p, canvas, s.bounds);
     context.beginPath();
     context.arc(cx, cy, i === traced ? 6 : 4, 0, 2 * Math.PI);
-    context.fillStyle = CLASS_COLOURS[shown!.labels[i]];
+    context.fillStyle = CLASS_COLOURS[train.y[i]];
     context.fill();
     context.lineWidth = i === traced ? 2 : 0.8;
     context.strokeStyle = '#222';
     context.stroke();
+  });
+  // The test points hollow, a ring of their class's colour, outlined as the others are: told
+  // apart from those trained on, and seen on their own class's region.
+  test.x.forEach((p, i) => {
+    const [cx, cy] = toCanvas(p, canvas, s.bounds);
+    context.beginPath();
+    context.arc(cx, cy, 4, 0, 2 * Math.PI);
+    context.fillStyle = 'white';
+    context.fill();
+    context.lineWidth = 2;
+    context.strokeStyle = CLASS_COLOURS[test.y[i]];
+    context.stroke();
+    context.beginPath();
+    context.arc(cx, cy, 5, 0, 2 * Math.PI);
+    context.lineWidth = 0.8;
+    context.strokeStyle = '#222';
+    context.stroke();
+  });
+}
+
+/** A canvas for each neuron the snapshot maps, one pixel a grid cell, and a caption saying which. */
+function makeNeuronMaps(s: Snapshot): void {
+  const side = Math.sqrt(s.grid.length / s.classes);
+  const mapped = s.activations.length / side ** 2;
+  $('neuron-maps').replaceChildren(
+    ...Array.from({ length: mapped }, (_, n) => {
+      const map = document.createElement('canvas');
+      map.width = map.height = side;
+      map.title = `neuron ${n + 1}`;
+      return map;
+    }),
+  );
+  const which =
+    mapped < s.firstLayerWidth
+      ? `first ${mapped} of ${s.firstLayerWidth} neurons`
+      : `${mapped} neuron${mapped === 1 ? '' : 's'}`;
+  $('neurons-caption').textContent =
+    `the first hidden layer's ${which}: each one's activation, ` +
+    'orange above 0 and blue below, scaled to its largest';
+}
+
+/** Each mapped neuron's activation over the grid, white at 0 and deepest at its largest. */
+function drawNeuronMaps(s: Snapshot): void {
+  const maps = $('neuron-maps').children as HTMLCollectionOf<HTMLCanvasElement>;
+  const cells = maps[0].width * maps[0].height;
+  [...maps].forEach((map, n) => {
+    const values = s.activations.subarray(n * cells, (n + 1) * cells);
+    const largest = values.reduce((most, v) => Math.max(most, Math.abs(v)), 0);
+    const image = new ImageData(map.width, map.height);
+    values.forEach((v, cell) => {
+      // A neuron 0 everywhere (or overflowed) is white: nothing to scale.
+      const t = largest > 0 && Number.isFinite(largest) ? v / largest : 0;
+      const colour = t >= 0 ? ACTIVATION_COLOURS.positive : ACTIVATION_COLOURS.negative;
+      const rgb = colour.map((c) => 255 + Math.abs(t) * (c - 255));
+      image.data.set([...rgb, 255], cell * 4);
+    });
+    map.getContext('2d')!.putImageData(image, 0, 0);
   });
 }
 
@@ -314,7 +384,8 @@ $('regions').addEventListener('click', (event) => {
   const y = ((event.clientY - rect.top) / rect.height) * canvas.height;
   let nearest = -1;
   let best = 12 ** 2; // within 12 pixels
-  shown.points.forEach((p, i) => {
+  // Only the points trained on have a loss the training job traces.
+  shown.train.x.forEach((p, i) => {
     const [px, py] = toCanvas(p, canvas, snapshot!.bounds);
     const d = (px - x) ** 2 + (py - y) ** 2;
     if (d < best) [best, nearest] = [d, i];

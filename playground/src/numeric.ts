@@ -43,6 +43,11 @@ export class NumericMLP {
     });
     return input;
   }
+
+  /** A layer's outputs at the point last passed forward, in an array that the next call overwrites. */
+  layerOutputs(layer: number): readonly number[] {
+    return this.outputs[layer];
+  }
 }
 
 /** The engine's activations on a number, computed as Value computes them. */

@@ -13,6 +13,7 @@ import {
   lossOf,
   predictedClass,
   rangeOf,
+  split,
   type Dataset,
   type MLP,
 } from '../../src/browser';
@@ -21,6 +22,8 @@ import { NumericMLP, writeShares } from './numeric';
 
 /** Cells along each side of the decision surface. */
 export const GRID = 80;
+/** The first hidden layer's neurons whose activations the snapshot maps: the first this many. */
+export const MAPPED_NEURONS = 16;
 /** How many times the untrained model's loss the loss may reach before training counts as diverged. */
 export const DIVERGENCE_FACTOR = 100;
 
@@ -28,8 +31,13 @@ export type Engine = 'tape' | 'eager';
 
 export interface Snapshot {
   step: number;
+  /** The last step's loss, over its batch of training points. */
   loss: number;
+  /** Over all the training points. */
   accuracy: number;
+  /** Over the test points, as training measures its loss; NaN when there are none. */
+  testLoss: number;
+  testAccuracy: number;
   classes: number;
   /**
    * How sure the model is of each class in each grid cell (shares summing to 1), cell by cell,
@@ -37,6 +45,13 @@ export interface Snapshot {
    */
   grid: Float32Array;
   bounds: { x0: number; x1: number; y0: number; y1: number };
+  /**
+   * The activation of each of the first hidden layer's first MAPPED_NEURONS neurons in each grid
+   * cell, neuron by neuron, each in the grid's order: neurons × GRID × GRID.
+   */
+  activations: Float32Array;
+  /** How many neurons the first hidden layer has, mapped or not. */
+  firstLayerWidth: number;
   /** Why training stopped: the loss ran away. */
   diverged?: string;
 }
@@ -52,20 +67,49 @@ export interface Trace {
   step: number;
 }
 
+/**
+ * The points generated for the settings, split as the program splits them: with gradscript's
+ * `split`, seeded by the settings' seed, the test share held out; all trained on when it is 0.
+ */
+export function splitFor(config: Config): { train: Dataset; test: Dataset } {
+  const data = dataset(config.dataset, config.samples, { noise: config.noise, seed: config.seed });
+  if (config.testShare === 0) return { train: data, test: { x: [], y: [], classes: data.classes } };
+  const { train, test } = split(data, { test: config.testShare, seed: config.seed });
+  return { train, test };
+}
+
+/** The loss over the data, the model's outputs as numbers: no graph through the model. */
+function lossOn(model: NumericMLP, loss: Config['loss'], data: Dataset): number {
+  const outputs = data.x.map((x) => model.forward(x).map((z) => new Value(z)));
+  return lossOf(loss, outputs, data.y).data;
+}
+
+/** The share of the data the model puts in its class. */
+function accuracyOn(model: NumericMLP, loss: Config['loss'], data: Dataset): number {
+  let right = 0;
+  data.x.forEach((x, row) => {
+    if (predictedClass(loss, model.forward(x)) === data.y[row]) right++;
+  });
+  return right / data.x.length;
+}
+
 export class Session {
   readonly config: Config;
-  readonly data: Dataset;
+  /** The points trained on, in the training job's order: a trace's index is into these. */
+  readonly train: Dataset;
+  /** The points held out, never trained on. */
+  readonly test: Dataset;
   readonly model: MLP;
   readonly bounds: Snapshot['bounds'];
   private readonly job: TrainingJob;
-  /** The untrained model's loss on all the data, which divergence is measured against. */
+  /** The untrained model's loss on the training points, which divergence is measured against. */
   private readonly initialLoss: number;
   private diverged?: string;
 
   constructor(settings: Config, engine: Engine = 'tape') {
     const config = (this.config = checked(settings));
-    this.data = dataset(config.dataset, config.samples, { noise: config.noise, seed: config.seed });
-    this.job = new TrainingJob(this.data, {
+    ({ train: this.train, test: this.test } = splitFor(config));
+    this.job = new TrainingJob(this.train, {
       hidden: config.hidden,
       activation: config.activation,
       loss: config.loss,
@@ -79,12 +123,12 @@ export class Session {
       engine: engine === 'tape' ? 'auto' : 'eager',
     });
     this.model = this.job.model;
-    const [[x0, x1], [y0, y1]] = this.job.data.columns.map(rangeOf);
+    // Around every point, the test points too: the surface shows where they fall.
+    const points = [...this.train.x, ...this.test.x];
+    const [[x0, x1], [y0, y1]] = [0, 1].map((k) => rangeOf(points.map((p) => p[k])));
     const pad = 0.25;
     this.bounds = { x0: x0 - pad, x1: x1 + pad, y0: y0 - pad, y1: y1 + pad };
-    const untrained = new NumericMLP(this.model);
-    const outputs = this.data.x.map((x) => untrained.forward(x).map((z) => new Value(z)));
-    this.initialLoss = lossOf(config.loss, outputs, this.data.y).data;
+    this.initialLoss = lossOn(new NumericMLP(this.model), config.loss, this.train);
   }
 
   /** The input at the centre of a grid cell (row 0 at the top). */
@@ -128,26 +172,33 @@ export class Session {
 
   snapshot(): Snapshot {
     const { history } = this.job;
+    const { loss } = this.config;
     const model = new NumericMLP(this.model);
     const classes = classesOf(this.config.dataset);
-    let right = 0;
-    this.data.x.forEach((x, row) => {
-      if (predictedClass(this.config.loss, model.forward(x)) === this.data.y[row]) right++;
-    });
+    const firstLayerWidth = this.model.layers[0].neurons.length;
+    const mapped = Math.min(MAPPED_NEURONS, firstLayerWidth);
     const grid = new Float32Array(GRID * GRID * classes);
+    const activations = new Float32Array(mapped * GRID * GRID);
     for (let row = 0; row < GRID; row++) {
       for (let col = 0; col < GRID; col++) {
-        const outputs = model.forward(this.gridPoint(row, col));
-        writeShares(this.config.loss, outputs, grid, (row * GRID + col) * classes);
+        const cell = row * GRID + col;
+        writeShares(loss, model.forward(this.gridPoint(row, col)), grid, cell * classes);
+        const first = model.layerOutputs(0);
+        for (let n = 0; n < mapped; n++) activations[n * GRID * GRID + cell] = first[n];
       }
     }
+    const tested = this.test.x.length > 0;
     return {
       step: history.length,
       loss: history.length > 0 ? history[history.length - 1].loss : NaN,
-      accuracy: right / this.data.x.length,
+      accuracy: accuracyOn(model, loss, this.train),
+      testLoss: tested ? lossOn(model, loss, this.test) : NaN,
+      testAccuracy: tested ? accuracyOn(model, loss, this.test) : NaN,
       classes,
       grid,
       bounds: this.bounds,
+      activations,
+      firstLayerWidth,
       diverged: this.diverged,
     };
   }
@@ -181,9 +232,9 @@ export class Session {
    * backward from it: how each weight moves the prediction, whatever the loss.
    */
   private score(index: number): Value {
-    const inputs = this.data.x[index].map((v, k) => new Value(v, `x${k + 1}`));
+    const inputs = this.train.x[index].map((v, k) => new Value(v, `x${k + 1}`));
     const outputs = this.model.forward(inputs);
-    const score = outputs[this.config.loss === 'crossentropy' ? this.data.y[index] : 0];
+    const score = outputs[this.config.loss === 'crossentropy' ? this.train.y[index] : 0];
     score.label = `score of point ${index}`;
     this.model.zeroGrad();
     score.backward();
@@ -194,7 +245,7 @@ export class Session {
     const instead = 'shown instead: its score, the output before the loss, after backward from it';
     if (this.config.loss !== 'hinge')
       return `point ${index}'s gradients are all 0: its loss, ${loss}, passes none back; ${instead}`;
-    const margin = (2 * this.data.y[index] - 1) * score;
+    const margin = (2 * this.train.y[index] - 1) * score;
     return (
       `point ${index}'s gradients are all 0: the hinge margin is met (y·s = ${margin.toFixed(2)}, ` +
       `at least 1), so its loss max(0, 1 − y·s) is 0 and passes no gradient back; ${instead}`

@@ -1,5 +1,6 @@
 /** The Web Worker that owns the training session, so the page stays responsive while it learns. */
 import { SettingsError, type Config, type Problem } from './config';
+import type { Dataset } from '../../src/browser';
 import { Session, type Engine, type Snapshot, type Trace } from './session';
 
 /** Each request names the build it is about; one about an older build is dropped. */
@@ -14,8 +15,9 @@ export type Reply =
       generation: number;
       /** The settings of the model built: the program panel describes these. */
       config: Config;
-      points: number[][];
-      labels: number[];
+      /** The points trained on, in the order a trace's index counts them. */
+      train: Dataset;
+      test: Dataset;
       snapshot: Snapshot;
       /** How long making the model and its first picture took. */
       buildMs: number;
@@ -32,7 +34,12 @@ const scope = self as unknown as {
   postMessage(message: Reply, transfer: Transferable[]): void;
 };
 const reply = (message: Reply) =>
-  scope.postMessage(message, 'snapshot' in message ? [message.snapshot.grid.buffer] : []);
+  scope.postMessage(
+    message,
+    'snapshot' in message
+      ? [message.snapshot.grid.buffer, message.snapshot.activations.buffer]
+      : [],
+  );
 
 scope.onmessage = (event) => {
   const request = event.data;
@@ -48,8 +55,8 @@ scope.onmessage = (event) => {
         type: 'built',
         generation,
         config: session.config,
-        points: session.data.x,
-        labels: session.data.y,
+        train: session.train,
+        test: session.test,
         snapshot,
         buildMs: performance.now() - started,
       });
