@@ -11,6 +11,8 @@
  *   node; `children` builds the array when asked. A number operand (`x * 2`) stays a number in
  *   `other` rather than becoming a leaf Value of its own.
  * - Labels, which few nodes have, live in a side table.
+ * - A neuron's weighted sum is one node (`Value.weightedSum`), not a product node per weight
+ *   and a sum: most of a network's graph is these.
  * Read a node through `data`, `grad`, `op`, `label`, `children` and `_backward`; the code and
  * the two operand fields are for the engine and the Tape.
  */
@@ -46,9 +48,11 @@ export enum OpCode {
   Mul,
   Div,
   Pow,
-  // A list of operands in `operand`: Value.sum's terms (numbers among them), or a custom
-  // operation's children (with its name in `other`).
+  // A list of operands in `operand`: Value.sum's terms (numbers among them), a weighted sum's
+  // bias then each weight and its input (a number or a Value), or a custom operation's children
+  // (with its name in `other`).
   Sum,
+  WeightedSum,
   Custom,
 }
 
@@ -157,7 +161,7 @@ export class Value {
     return checkValue(x);
   }
 
-  /** The sum of many values as one node, added left to right from 0: a neuron's weighted sum. */
+  /** The sum of many values as one node, added left to right from 0. */
   static sum(terms: readonly (Value | number)[]): Value {
     const list = terms.slice();
     let total = 0;
@@ -167,6 +171,52 @@ export class Value {
   private static sumBackward(this: Value): void {
     for (const term of this.operand as (Value | number)[]) {
       if (typeof term !== 'number') term.grad += this.grad;
+    }
+  }
+
+  /**
+   * A neuron's weighted sum, `bias + weights[0] * inputs[0] + weights[1] * inputs[1] + …`, as one
+   * node instead of a product node per weight and a sum: the same result, added in the same
+   * order as `Value.sum([bias, ...products])`, and the same gradients. Its operands are kept as
+   * one list: the bias, then each weight followed by its input.
+   */
+  static weightedSum(
+    bias: Value,
+    weights: readonly Value[],
+    inputs: readonly (Value | number)[],
+  ): Value {
+    if (weights.length !== inputs.length) {
+      throw new RangeError(
+        `a weighted sum needs one input per weight: got ${weights.length} weights and ${inputs.length} inputs`,
+      );
+    }
+    const list = new Array<Value | number>(1 + 2 * weights.length);
+    list[0] = bias;
+    let total = 0;
+    total += checkParameter('the bias', bias).data;
+    for (let i = 0; i < weights.length; i++) {
+      const w = checkParameter(`weight ${i}`, weights[i]);
+      const x = inputs[i];
+      total += w.data * (typeof x === 'number' ? x : checkValue(x).data);
+      list[1 + 2 * i] = w;
+      list[2 + 2 * i] = x;
+    }
+    return made(total, OpCode.WeightedSum, list, null);
+  }
+  private static weightedSumBackward(this: Value): void {
+    // Each product passes the sum's gradient on as its own backward would, in the weights' order.
+    const list = this.operand as (Value | number)[];
+    const g = this.grad;
+    (list[0] as Value).grad += g;
+    for (let i = 1; i < list.length; i += 2) {
+      const w = list[i] as Value;
+      const x = list[i + 1];
+      if (typeof x === 'number') {
+        w.grad += x * g;
+      } else {
+        w.grad += x.data * g;
+        x.grad += w.data * g;
+      }
     }
   }
 
@@ -390,6 +440,7 @@ export class Value {
     [OpCode.Div]: Value.divBackward,
     [OpCode.Pow]: Value.powBackward,
     [OpCode.Sum]: Value.sumBackward,
+    [OpCode.WeightedSum]: Value.weightedSumBackward,
     [OpCode.Custom]: noop, // a custom operation's own backward is set on the node
   };
 }
@@ -501,6 +552,7 @@ const SYMBOLS: Record<OpCode, string> = {
   [OpCode.Div]: '/',
   [OpCode.Pow]: '**',
   [OpCode.Sum]: 'sum',
+  [OpCode.WeightedSum]: 'w·x+b',
   [OpCode.Custom]: '',
 };
 
@@ -513,6 +565,14 @@ function isValue(x: Value | number): x is Value {
 function checkValue(x: Value): Value {
   if (!(x instanceof Value)) {
     throw new TypeError(`expected a Value or a number, got ${describe(x)}`);
+  }
+  return x;
+}
+
+/** A weighted sum's bias or weight: a Value, never a number (it would get no gradient). */
+function checkParameter(what: string, x: Value): Value {
+  if (!(x instanceof Value)) {
+    throw new TypeError(`${what} of a weighted sum must be a Value, got ${describe(x)}`);
   }
   return x;
 }

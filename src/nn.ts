@@ -49,10 +49,9 @@ export class Neuron extends Module {
 
   forward(x: readonly (number | Value)[]): Value {
     checkInputLength('Neuron', this.w.length, x);
-    // Bias first: the same order of additions as micrograd's sum(wi*xi, start=b), so results match it bit for bit.
-    const terms: Value[] = [this.b];
-    for (let i = 0; i < this.w.length; i++) terms.push(this.w[i].mul(x[i]));
-    const z = Value.sum(terms);
+    // Bias first: the same order of additions as micrograd's sum(wi*xi, start=b), so results
+    // match it bit for bit. One node, not one per product: most of a network's graph is these.
+    const z = Value.weightedSum(this.b, this.w, x);
     return activate(z, this.activation);
   }
 

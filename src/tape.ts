@@ -98,6 +98,7 @@ const INSTRUCTIONS: Partial<Record<OpCode, Instruction>> = {
   [OpCode.Div]: Instruction.Div,
   [OpCode.Pow]: Instruction.Pow,
   [OpCode.Sum]: Instruction.Sum,
+  [OpCode.WeightedSum]: Instruction.Sum,
 };
 
 /** INSTRUCTIONS as a typed array, -1 where there is none, for the recorder's per-node lookup. */
@@ -949,6 +950,11 @@ function layOut(
   return next;
 }
 
+/** Value.sum and Value.weightedSum: a list of terms, always one instruction. */
+function isSum(code: OpCode): boolean {
+  return code === OpCode.Sum || code === OpCode.WeightedSum;
+}
+
 function isAddition(code: OpCode): boolean {
   return code === OpCode.Add || code === OpCode.AddConstant;
 }
@@ -1081,7 +1087,7 @@ class Recorder {
     this.sumCount = this.termCount = this.memberCount = 0;
     // From the output down, so that a chain is found from its last link.
     for (let i = n - 1; i >= 0; i--) {
-      if (computedBy[i] === i && (code[i] === OpCode.Sum || isAddition(code[i]))) {
+      if (computedBy[i] === i && (isSum(code[i]) || isAddition(code[i]))) {
         this.fold(i, true);
       }
     }
@@ -1197,7 +1203,7 @@ class Recorder {
       return true;
     }
     if (INSTRUCTION_OF[c] < 0) return false;
-    if (c === OpCode.Sum) {
+    if (isSum(c)) {
       const list = node.operand as readonly (Value | number)[];
       const at = this.listCount;
       this.listCount += list.length;
@@ -1263,6 +1269,13 @@ class Recorder {
       for (let t = this.listStart[i]; t < this.listStart[i + 1]; t++) {
         if (this.listNodes[t] >= 0) this.addTerm(this.listNodes[t], products);
         else this.addConstantTerm(this.listConstants[t]);
+      }
+    } else if (code[i] === OpCode.WeightedSum) {
+      // The bias, then a product per weight: the node's own, not folded from other nodes.
+      const start = this.listStart[i];
+      this.addTerm(this.listNodes[start], products);
+      for (let t = start + 1; t < this.listStart[i + 1]; t += 2) {
+        this.addProductTerm(this.listNodes[t], this.listNodes[t + 1], this.listConstants[t + 1]);
       }
     } else {
       // A chain ((a + b) + c) + …: its links are additions that only the next link uses. They
@@ -1354,6 +1367,19 @@ class Recorder {
     }
   }
 
+  /** The product of node w and node x (or, if x is -1, the number k) as the next term. */
+  private addProductTerm(w: number, x: number, k: number): void {
+    const t = this.newTerm();
+    this.termA[t] = w;
+    if (x >= 0) {
+      this.termKind[t] = Run.Product;
+      this.termB[t] = x;
+    } else {
+      this.termKind[t] = Run.ProductConstant;
+      this.termConstant[t] = k;
+    }
+  }
+
   private addConstantTerm(k: number): void {
     const t = this.newTerm();
     this.termKind[t] = Run.Constant;
@@ -1372,7 +1398,7 @@ class Recorder {
       const kind = this.termKind[t];
       if (kind === Run.Product || kind === Run.ProductConstant) hadProducts = true;
     }
-    if (hadProducts || this.code[root] === OpCode.Sum) this.fold(root, false);
+    if (hadProducts || isSum(this.code[root])) this.fold(root, false);
   }
 
   /** Whether no two of a sum's terms write the same gradient (a product's two operands may). */

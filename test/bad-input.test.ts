@@ -257,9 +257,9 @@ const library: Row[] = [
   ],
   [
     'a full batch too large for memory',
-    () => new TrainingJob(moons(20_000, { seed: 1 }), { batchSize: 'full' }),
+    () => new TrainingJob(moons(100_000, { seed: 1 }), { batchSize: 'full' }),
     RangeError,
-    /^a batch of 20,000 rows makes a graph of about \d+ million values, more than memory holds/,
+    /^a batch of 100,000 rows makes a graph of about \d+ million values, more than memory holds/,
   ],
 ];
 

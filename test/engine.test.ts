@@ -377,6 +377,40 @@ describe('the node', () => {
     expect(x.add(new Value(1)).op).toBe('+');
   });
 
+  test('a weighted sum is one node that computes what the sum of its products computes, bit for bit', () => {
+    // Shapes where the order of additions shows: an input used twice, a weight that is also an input.
+    const make = () => {
+      const [b, w1, w2, x] = [0.1, -0.7, 1.3, 0.3].map((d) => new Value(d));
+      return { b, w1, w2, x, weights: [w1, w2, w1, x], inputs: [x, x, 0.25, w2] };
+    };
+    const fused = make();
+    const spelled = make();
+    const one = Value.weightedSum(fused.b, fused.weights, fused.inputs).tanh();
+    const many = Value.sum([
+      spelled.b,
+      ...spelled.weights.map((w, i) => w.mul(spelled.inputs[i])),
+    ]).tanh();
+    one.backward();
+    many.backward();
+    expect(Object.is(one.data, many.data)).toBe(true);
+    for (const name of ['b', 'w1', 'w2', 'x'] as const) {
+      expect(Object.is(fused[name].grad, spelled[name].grad)).toBe(true);
+    }
+    const sum = one.children[0];
+    expect(sum.op).toBe('w·x+b');
+    expect(sum.children).toEqual([
+      fused.b,
+      fused.w1,
+      fused.x,
+      fused.w2,
+      fused.x,
+      fused.w1,
+      fused.x,
+      fused.w2,
+    ]);
+    expect(one.topologicalOrder()).toHaveLength(6); // b, w1, x, w2, the sum, tanh
+  });
+
   test('a backward run from inside a custom backward gets gradients of its own', () => {
     const inner = new Value(2);
     const x = new Value(3);
@@ -409,6 +443,19 @@ describe('bad input', () => {
   test('an operand that is neither a Value nor a number is a TypeError', () => {
     expect(() => new Value(1).add('2' as unknown as number)).toThrow(
       /expected a Value or a number, got a string/,
+    );
+  });
+
+  test('a weighted sum needs one input per weight, and Values for weights and bias', () => {
+    const w = [new Value(1), new Value(2)];
+    expect(() => Value.weightedSum(new Value(0), w, [1])).toThrow(
+      /one input per weight: got 2 weights and 1 inputs/,
+    );
+    expect(() => Value.weightedSum(new Value(0), [1 as unknown as Value], [1])).toThrow(
+      /weight 0 of a weighted sum must be a Value, got number \(1\)/,
+    );
+    expect(() => Value.weightedSum(new Value(0), w, [1, '2' as unknown as number])).toThrow(
+      /got a string/,
     );
   });
 

@@ -27,8 +27,9 @@ describe('MLP', () => {
     const m = new MLP(2, [3, 2], { seed: 3, activation: 'tanh', outputActivation: 'sigmoid' });
     const [out] = m.forward([0.5, -1]);
     expect(out.op).toBe('sigmoid');
-    const hidden = out.children[0].children.find((c) => c.op === '*')!;
-    expect(hidden.children.some((c) => c.op === 'tanh')).toBe(true);
+    const weightedSum = out.children[0];
+    expect(weightedSum.op).toBe('w·x+b');
+    expect(weightedSum.children.some((c) => c.op === 'tanh')).toBe(true);
   });
 
   test('forward of the seeded network agrees with a hand computation, and its gradient with finite differences', () => {

@@ -11,7 +11,11 @@ export type Step =
   | { op: 'pow'; a: number; k: number }
   | { op: 'radd' | 'rsub' | 'rmul' | 'rdiv' | 'rpow'; a: number; k: number }
   | { op: 'neg' | 'relu' | 'tanh' | 'sigmoid' | 'exp' | 'log'; a: number }
-  | { op: 'sum'; terms: number[] };
+  | { op: 'sum'; terms: number[] }
+  | { op: 'weightedSum'; bias: number; pairs: Pair[] };
+
+/** A weight (a node) times an input: a node, or the number k. */
+export type Pair = { w: number; x: number } | { w: number; k: number };
 
 export interface Graph {
   inputs: number[];
@@ -102,6 +106,12 @@ function dual(step: Step, at: (i: number) => Dual): Dual {
     }
     case 'sum':
       return step.terms.map(at).reduce((s, x) => ({ v: s.v + x.v, d: s.d + x.d }), { v: 0, d: 0 });
+    case 'weightedSum':
+      return step.pairs.reduce((s, pair) => {
+        const w = at(pair.w);
+        const x = 'k' in pair ? { v: pair.k, d: 0 } : at(pair.x);
+        return { v: s.v + w.v * x.v, d: s.d + w.d * x.v + w.v * x.d };
+      }, at(step.bias));
   }
 }
 
@@ -130,6 +140,15 @@ export function build(graph: Graph, leaves: Value[]): Value[] {
         break;
       case 'sum':
         nodes.push(Value.sum(step.terms.map(at)));
+        break;
+      case 'weightedSum':
+        nodes.push(
+          Value.weightedSum(
+            at(step.bias),
+            step.pairs.map((pair) => at(pair.w)),
+            step.pairs.map((pair) => ('k' in pair ? pair.k : at(pair.x))),
+          ),
+        );
         break;
       default:
         nodes.push(at(step.a)[step.op]());
@@ -210,6 +229,19 @@ export const graphs: fc.Arbitrary<Graph> = fc
           fc.record({
             op: fc.constant('sum' as const),
             terms: fc.array(index, { minLength: 1, maxLength: 4 }),
+          }),
+          // Any node may be a weight, an input, or both, more than once: the shapes where the
+          // order of gradient writes matters.
+          fc.record({
+            op: fc.constant('weightedSum' as const),
+            bias: index,
+            pairs: fc.array(
+              fc.oneof(
+                fc.record({ w: index, x: index }),
+                fc.record({ w: index, k: fc.constantFrom(2, -0.5, 0) }),
+              ),
+              { maxLength: 4 },
+            ),
           }),
         ) as fc.Arbitrary<Step>,
       );

@@ -71,12 +71,12 @@ describe('1. data at scale', () => {
   }, 120_000);
 
   test('a full batch too large for memory is refused at once, saying what fits', () => {
-    const csv = writeCsv(60_000);
+    const csv = writeCsv(120_000);
     const started = Date.now();
     const { status, stderr } = train('--csv', csv, '--batch-size', 'full', '--out', dir);
     expect(status).toBe(1);
     expect(stderr).toMatch(
-      /^gradscript: a batch of 60,000 rows makes a graph of about \d+ million values, more than memory holds \(5 million\): use batches of at most [\d,]+ rows\n$/,
+      /^gradscript: a batch of 120,000 rows makes a graph of about \d+ million values, more than memory holds \(5 million\): use batches of at most [\d,]+ rows\n$/,
     );
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);

@@ -4,7 +4,7 @@
  * operands through the operation to its result, left to right. Given the model, every box is
  * named: a Value without a label by what it is in the model, or else by its operation.
  */
-import type { Value } from '../engine';
+import { OpCode, type Value } from '../engine';
 import { Layer, MLP, Module, Neuron, checkChoice } from '../nn';
 
 export interface DotOptions {
@@ -42,6 +42,8 @@ interface Box {
   group?: NeuronGroup;
   /** What the box is called: its label, its neuron's name, or what the model says it is. */
   name: string;
+  /** The operation drawn beside it ('' for none). */
+  op: string;
 }
 
 const FILL = { parameter: '#cfe8ff', input: '#eeeeee', result: 'white', neuron: '#fff2cc' };
@@ -62,7 +64,7 @@ export function drawDot(root: Value, options: DotOptions = {}): string {
     const fill = styled ? `, style=filled, fillcolor="${FILL[box.role]}"` : '';
     const id = group ? `, id="neuron-${group.index}"` : '';
     lines.push(`  ${box.id} [label="{ ${label} }"${fill}${id}];`);
-    const op = group ? '' : value.op;
+    const { op } = box;
     if (op) {
       lines.push(`  ${box.id}_op [label="${escapeText(op)}", shape=ellipse];`);
       lines.push(`  ${box.id}_op -> ${box.id};`);
@@ -85,11 +87,12 @@ function layout(root: Value, options: DotOptions): Box[] {
       ? options.parameters.parameters()
       : (options.parameters ?? []),
   );
-  const order = root.topologicalOrder();
-  const kept = options.depth === undefined ? undefined : withinDepth(root, options.depth);
+  const { order, operandsOf } = drawnGraph(root);
+  const kept =
+    options.depth === undefined ? undefined : withinDepth(root, options.depth, operandsOf);
   const model =
     options.collapse ?? (options.parameters instanceof Module ? options.parameters : undefined);
-  const neurons = model ? neuronsIn(order, model) : [];
+  const neurons = model ? neuronsIn(order, operandsOf, model) : [];
   const expanded = new Set(options.expand);
   const groupOf = new Map<Value, NeuronGroup>();
   if (options.collapse) {
@@ -105,9 +108,10 @@ function layout(root: Value, options: DotOptions): Box[] {
     const group = groupOf.get(value);
     // A neuron's box stands where its output would; its other values are folded inside.
     if (group && value !== group.output) continue;
+    const operands = operandsOf(value);
     const role = group
       ? 'neuron'
-      : value.children.length > 0
+      : operands.length > 0
         ? 'result'
         : parameters.has(value)
           ? 'parameter'
@@ -115,14 +119,15 @@ function layout(root: Value, options: DotOptions): Box[] {
     const name = group
       ? group.neuron.toString()
       : value.label || (model ? (nameOf.get(value) ?? (role === 'result' ? value.op : role)) : '');
-    const box: Box = { id: `n${boxes.length}`, value, role, inputs: new Set(), group, name };
+    const op = group ? '' : value.code === OpCode.WeightedSum ? 'sum' : value.op;
+    const box: Box = { id: `n${boxes.length}`, value, role, inputs: new Set(), group, name, op };
     boxes.push(box);
     boxOf.set(group ?? value, box);
   }
   // Wire each box to the boxes of its operands: a neuron's operands are the inputs of its
   // products, and a value folded into a neuron (a weight used again by a penalty) is drawn by it.
   for (const box of boxes) {
-    for (const operand of box.group ? box.group.inputs : box.value.children) {
+    for (const operand of box.group ? box.group.inputs : operandsOf(box.value)) {
       const from = boxOf.get(groupOf.get(operand) ?? operand);
       if (from && from !== box) box.inputs.add(from);
     }
@@ -130,15 +135,64 @@ function layout(root: Value, options: DotOptions): Box[] {
   return boxes;
 }
 
+/**
+ * The graph as drawn, children before parents, and each value's operands in it. A weighted sum
+ * (Value.weightedSum: a neuron's, one node in the engine) is drawn as micrograd's graph has it,
+ * a `sum` over the bias and a product per weight. The products are made for the picture, by
+ * the engine's own `mul` of the same operands, and hold the sum's gradient, which is each
+ * product's: the values the graph without the fusion would show.
+ */
+function drawnGraph(root: Value): {
+  order: Value[];
+  operandsOf: (value: Value) => readonly Value[];
+} {
+  const drawnOperands = new Map<Value, Value[]>();
+  for (const value of root.topologicalOrder()) {
+    if (value.code !== OpCode.WeightedSum) continue;
+    const [bias, ...pairs] = value.operand as (Value | number)[];
+    const products: Value[] = [];
+    for (let i = 0; i < pairs.length; i += 2) {
+      const product = (pairs[i] as Value).mul(pairs[i + 1]);
+      product.grad = value.grad;
+      products.push(product);
+    }
+    drawnOperands.set(value, [bias as Value, ...products]);
+  }
+  const operandsOf = (value: Value) => drawnOperands.get(value) ?? value.children;
+  if (drawnOperands.size === 0) return { order: root.topologicalOrder(), operandsOf };
+  // Sorted again, as the engine sorts, so that each product comes right after its operands.
+  const order: Value[] = [];
+  const placed = new Set<Value>([root]);
+  const visit = (value: Value) => ({ value, operands: operandsOf(value), next: 0 });
+  const path = [visit(root)];
+  while (path.length > 0) {
+    const top = path[path.length - 1];
+    if (top.next === top.operands.length) {
+      order.push(top.value);
+      path.pop();
+    } else {
+      const operand = top.operands[top.next++];
+      if (placed.has(operand)) continue;
+      placed.add(operand);
+      path.push(visit(operand));
+    }
+  }
+  return { order, operandsOf };
+}
+
 /** The values reachable from the root in at most `depth` operations. */
-function withinDepth(root: Value, depth: number): Set<Value> {
+function withinDepth(
+  root: Value,
+  depth: number,
+  operandsOf: (value: Value) => readonly Value[],
+): Set<Value> {
   if (!Number.isInteger(depth) || depth < 0)
     throw new Error(`depth must be a whole number of levels, got ${depth}`);
   const kept = new Set<Value>([root]);
   let frontier = [root];
   for (let level = 0; level < depth; level++) {
     const next: Value[] = [];
-    for (const child of frontier.flatMap((v) => v.children)) {
+    for (const child of frontier.flatMap(operandsOf)) {
       if (kept.has(child)) continue;
       kept.add(child);
       next.push(child);
@@ -165,10 +219,14 @@ interface NeuronGroup {
 }
 
 /**
- * Finds each neuron's part of the graph: the `sum` whose first term is the neuron's bias (as
+ * Finds each neuron's part of the drawn graph: the weighted sum whose bias is the neuron's (as
  * Neuron.forward builds it), the products of its weights, and the activation applied to the sum.
  */
-function neuronsIn(order: readonly Value[], model: Module): NeuronGroup[] {
+function neuronsIn(
+  order: readonly Value[],
+  operandsOf: (value: Value) => readonly Value[],
+  model: Module,
+): NeuronGroup[] {
   const neuronByBias = new Map<Value, Neuron>();
   const indexOf = new Map<Neuron, number>();
   collectNeurons(model).forEach((n, i) => {
@@ -177,7 +235,7 @@ function neuronsIn(order: readonly Value[], model: Module): NeuronGroup[] {
   });
   const parents = new Map<Value, Value[]>();
   for (const v of order) {
-    for (const c of v.children) {
+    for (const c of operandsOf(v)) {
       const known = parents.get(c);
       if (known) known.push(v);
       else parents.set(c, [v]);
@@ -186,13 +244,14 @@ function neuronsIn(order: readonly Value[], model: Module): NeuronGroup[] {
 
   const groups: NeuronGroup[] = [];
   for (const sum of order) {
-    const neuron = sum.op === 'sum' ? neuronByBias.get(sum.children[0]) : undefined;
+    const neuron =
+      sum.code === OpCode.WeightedSum ? neuronByBias.get(operandsOf(sum)[0]) : undefined;
     if (!neuron) continue;
     const weights = new Set<Value>(neuron.w);
-    const products = sum.children.slice(1);
+    const products = operandsOf(sum).slice(1);
     const activation = parents
       .get(sum)
-      ?.find((p) => p.op === neuron.activation && p.children.length === 1);
+      ?.find((p) => p.op === neuron.activation && operandsOf(p).length === 1);
     const output = neuron.activation === 'linear' || !activation ? sum : activation;
     const inputs = products.flatMap((p) => p.children.filter((c) => !weights.has(c)));
     const members = [sum, output, neuron.b, ...products, ...weights];
