@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { defaultConfig, parseSettings, textOf, type Config } from '../playground/src/config';
+import { LR_SCALE } from '../playground/src/controls';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
 
 const root = path.join(__dirname, '..');
@@ -428,22 +429,40 @@ test('play pressed during a rebuild starts training once the model is built', as
   await untilPhase('ready');
 }, 60_000);
 
-test('a long rebuild says so and dims the old picture; play then waits for it', async () => {
+test('a rebuild says so and dims the old picture; play pressed during it waits for it', async () => {
   // A thousand points through a larger network: the first step records a big graph, and a
-  // change made meanwhile is built only after it, seconds later.
+  // change made meanwhile is built only after it.
   await type('samples', '1000');
   await type('hidden', '32,32');
   await untilPhase('ready');
   await page.click('#step');
-  await type('seed', '2');
-  expect(await phase()).toBe('building');
-  expect(await page.textContent('#status')).toBe('building…');
-  expect(await page.evaluate(() => document.body.classList.contains('stale'))).toBe(true);
+  // The change and the play click in one task of the page, so that no reply of the worker can
+  // come between them, however fast the step and the build are.
+  const seen = await page.evaluate(() => {
+    const seed = document.getElementById('seed') as HTMLInputElement;
+    seed.value = '2';
+    seed.dispatchEvent(new Event('change'));
+    const status = document.getElementById('status')!;
+    const building = {
+      phase: status.dataset.phase,
+      text: status.textContent,
+      stale: document.body.classList.contains('stale'),
+    };
+    document.getElementById('play')!.click();
+    return {
+      building,
+      then: status.textContent,
+      playDisabled: (document.getElementById('play') as HTMLButtonElement).disabled,
+      pauseDisabled: (document.getElementById('pause') as HTMLButtonElement).disabled,
+    };
+  });
+  expect(seen).toEqual({
+    building: { phase: 'building', text: 'building…', stale: true },
+    then: 'building…, then playing',
+    playDisabled: true,
+    pauseDisabled: false,
+  });
   await page.screenshot({ path: path.join(shots, '5-building.png') });
-  await page.click('#play');
-  expect(await page.textContent('#status')).toBe('building…, then playing');
-  expect(await page.isDisabled('#play')).toBe(true);
-  expect(await page.isEnabled('#pause')).toBe(true);
   await untilPhase('playing', 60_000);
   await page.waitForFunction(
     () => Number(document.getElementById('steps')!.textContent) > 0,
@@ -560,6 +579,97 @@ test('the spiral, of three classes, offers and trains cross-entropy only', async
   );
   await defaults();
 }, 120_000);
+
+/** Waits until the program panel shows `text`: it follows the model once built. */
+const programShows = (text: string) =>
+  page.waitForFunction((t) => document.getElementById('code')!.textContent!.includes(t), text, {
+    timeout: 30_000,
+  });
+
+test('the learning rate slider and field follow each other, as do the noise ones', async () => {
+  await defaults();
+  const at = (lr: number) => String(LR_SCALE.positionOf(lr));
+  expect(await page.inputValue('#lr-slider')).toBe(at(0.1));
+  // A step right on the slider: the next learning rate, in the field and trained with.
+  await page.focus('#lr-slider');
+  await page.keyboard.press('ArrowRight');
+  expect(await page.inputValue('#lr')).toBe('0.2');
+  await untilPhase('ready');
+  await programShows('{ lr: 0.2 }');
+  // Typed: the slider follows a value the field takes, to the nearest step.
+  await type('lr', '0.01');
+  expect(await page.inputValue('#lr-slider')).toBe(at(0.01));
+  await untilPhase('ready');
+  await programShows('{ lr: 0.01 }');
+  await type('lr', '0.03');
+  expect(await page.inputValue('#lr-slider')).toBe(at(0.02));
+  // Refused: the slider stays, the field keeps what was typed and says why.
+  await type('lr', 'abc');
+  expect(await page.inputValue('#lr-slider')).toBe(at(0.02));
+  expect(await page.inputValue('#lr')).toBe('abc');
+  expect(await page.textContent('#lr-problem')).toBe(
+    'learning rate must be a number greater than 0; got "abc"',
+  );
+  expect(await phase()).toBe('error');
+  await page.focus('#noise-slider');
+  await page.keyboard.press('ArrowLeft');
+  expect(await page.inputValue('#noise')).toBe('0.05');
+  await type('noise', '0.7');
+  expect(await page.inputValue('#noise-slider')).toBe('14');
+  await type('noise', '5');
+  expect(await page.inputValue('#noise-slider')).toBe('14');
+  expect(await page.textContent('#noise-problem')).toBe(
+    'noise must be a number from 0 to 1; got "5"',
+  );
+  await defaults();
+  expect(await page.inputValue('#lr-slider')).toBe(at(0.1));
+  expect(await page.inputValue('#noise-slider')).toBe('2');
+}, 60_000);
+
+test('+ layer, − layer and each layer’s +/− edit the hidden field and rebuild', async () => {
+  await defaults();
+  await page.click('#add-layer');
+  expect(await page.inputValue('#hidden')).toBe('16,16,16');
+  await untilPhase('ready');
+  await programShows('new MLP(2, [16, 16, 16, 1]');
+  await page.click('#layer-3-minus');
+  expect(await page.inputValue('#hidden')).toBe('16,16,15');
+  await untilPhase('ready');
+  await programShows('new MLP(2, [16, 16, 15, 1]');
+  await page.screenshot({ path: path.join(shots, '1b-controls.png') });
+  await page.click('#layer-1-plus');
+  expect(await page.inputValue('#hidden')).toBe('17,16,15');
+  await page.click('#remove-layer');
+  expect(await page.inputValue('#hidden')).toBe('17,16');
+  await untilPhase('ready');
+  await programShows('new MLP(2, [17, 16, 1]');
+  // Past the parameter limit a + still goes through the field, which refuses it and says why.
+  await type('hidden', '42,42');
+  await untilPhase('ready');
+  await page.click('#layer-2-plus');
+  expect(await page.inputValue('#hidden')).toBe('42,43');
+  expect(await page.textContent('#hidden-problem')).toBe(
+    'hidden must be layer sizes that make at most 2,000 parameters; got "42,43", which make 2,019',
+  );
+  expect(await phase()).toBe('error');
+  await page.click('#layer-2-minus');
+  await untilPhase('ready');
+  expect(await page.textContent('#hidden-problem')).toBe('');
+  // One hidden layer, of one neuron: neither can go.
+  await type('hidden', '1');
+  expect(await page.isDisabled('#remove-layer')).toBe(true);
+  expect(await page.isDisabled('#layer-1-minus')).toBe(true);
+  expect(await page.getAttribute('#layer-1-minus', 'title')).toMatch(/has one neuron/);
+  // Text that holds no layer sizes: every button disabled, saying why.
+  await type('hidden', '16,,16');
+  for (const id of ['#add-layer', '#remove-layer']) {
+    expect(await page.isDisabled(id)).toBe(true);
+    expect(await page.getAttribute(id, 'title')).toMatch(/holds no layer sizes; fix it first/);
+  }
+  expect(await page.$$('#neuron-buttons button')).toHaveLength(0);
+  await defaults();
+  expect(await page.$$('#neuron-buttons button')).toHaveLength(4);
+}, 90_000);
 
 test('nothing along the way reached the console as an error', () => {
   expect(errors).toEqual([]);

@@ -111,6 +111,15 @@ function decimal(text: string): number {
 const count = (n: number) => n.toLocaleString('en-US');
 
 /**
+ * The hidden layers' sizes the hidden field holds: positive whole numbers separated by commas
+ * (one at least), or undefined. Says nothing of how many parameters they make.
+ */
+export function layerSizes(text: string): number[] | undefined {
+  const sizes = text.split(',').map(decimal);
+  return sizes.every((n) => Number.isInteger(n) && n >= 1) ? sizes : undefined;
+}
+
+/**
  * The settings the fields hold, or every field that holds none, each with a message naming the
  * field, what it takes and what was typed. Nothing is bent into range.
  */
@@ -161,9 +170,9 @@ export function parseSettings(text: SettingsText): Parsed {
       'a share that leaves a point to train on',
       `, which leaves none of ${samples}`,
     );
-  const hidden = text.hidden.split(',').map(decimal);
-  if (!hidden.every((n) => Number.isInteger(n) && n >= 1))
-    refuse('hidden', 'layer sizes, positive whole numbers separated by commas');
+  const sizes = layerSizes(text.hidden);
+  if (!sizes) refuse('hidden', 'layer sizes, positive whole numbers separated by commas');
+  const hidden = sizes ?? [];
   const activation = choice('activation', ACTIVATIONS);
   const loss = choice('loss', LOSSES);
   const optimizer = choice('optimizer', OPTIMIZERS);

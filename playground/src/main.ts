@@ -8,6 +8,7 @@ import {
   FIELD_NAMES,
   OPTIMIZERS,
   defaultConfig,
+  layerSizes,
   lossesFor,
   parseSettings,
   programFor,
@@ -15,6 +16,7 @@ import {
   type Config,
   type SettingsText,
 } from './config';
+import { LR_SCALE, NOISE_SCALE, addLayer, removeLayer, resizeLayer, type Scale } from './controls';
 import { drawCurves, type Progress } from './curves';
 import { initialState, next, type Event, type Phase, type State } from './machine';
 import { gradColour } from './scales';
@@ -415,7 +417,115 @@ $('copy').addEventListener(
 );
 // Before the loss is read: a new data set may change the losses it offers.
 $('dataset').addEventListener('change', offerLosses);
-for (const control of document.querySelectorAll('#controls input, #controls select'))
+for (const control of document.querySelectorAll(
+  '#controls input:not([type="range"]), #controls select',
+))
   control.addEventListener('change', () => dispatch(settings()));
+
+/** Whether a field's text, as typed, is one its setting takes (whatever the other fields hold). */
+function takes(field: keyof Config, text: string): boolean {
+  const typed = Object.fromEntries(
+    fields.map((f) => [f, $<HTMLInputElement | HTMLSelectElement>(f).value]),
+  ) as SettingsText;
+  const parsed = parseSettings({ ...typed, [field]: text });
+  return !('problems' in parsed && parsed.problems.some((p) => p.field === field));
+}
+
+/**
+ * A slider beside a field, each following the other: the slider writes its value into the field
+ * and applies it as a change to the field does; a value typed that the field takes moves the
+ * slider, one it refuses leaves the slider where it was (and the field as typed).
+ */
+function pairSlider(field: 'lr' | 'noise', scale: Scale): void {
+  const input = $<HTMLInputElement>(field);
+  const slider = $<HTMLInputElement>(`${field}-slider`);
+  slider.min = '0';
+  slider.max = String(scale.last);
+  slider.step = '1';
+  const follow = () => {
+    const position = takes(field, input.value) ? scale.positionOf(Number(input.value)) : undefined;
+    if (position !== undefined) slider.value = String(position);
+    slider.setAttribute('aria-valuetext', String(scale.valueAt(Number(slider.value))));
+  };
+  slider.addEventListener('input', () => {
+    input.value = String(scale.valueAt(Number(slider.value)));
+    slider.setAttribute('aria-valuetext', input.value);
+  });
+  slider.addEventListener('change', () => dispatch(settings()));
+  input.addEventListener('input', follow);
+  follow();
+}
+
+/**
+ * The +/− buttons of the hidden field: a layer more or fewer, and a neuron more or fewer in each
+ * layer. Each edits the field's text and applies it as a change to the field does, so that a
+ * network over the parameter limit is refused with the field's message.
+ */
+function refreshHiddenTools(): void {
+  const text = $<HTMLInputElement>('hidden').value;
+  const valid = layerSizes(text) !== undefined;
+  const fixFirst = 'disabled: the hidden field holds no layer sizes; fix it first';
+  /** The button offers the edit, or says why it cannot. */
+  const offer = (
+    button: HTMLButtonElement,
+    edited: string | undefined,
+    does: string,
+    not: string,
+  ) => {
+    button.disabled = edited === undefined;
+    button.dataset.edited = edited ?? '';
+    button.title = edited !== undefined ? does : valid ? `disabled: ${not}` : fixFirst;
+  };
+  offer($('add-layer'), addLayer(text), 'one more hidden layer, as wide as the last', '');
+  offer(
+    $('remove-layer'),
+    removeLayer(text),
+    'drop the last hidden layer',
+    'the network keeps one hidden layer at least',
+  );
+  // Rebuilt each time: the focus stays on the button pressed.
+  const focused = document.activeElement?.id;
+  const groups = (layerSizes(text) ?? []).map((_, k) => {
+    const group = document.createElement('span');
+    group.className = 'neurons';
+    const label = document.createElement('small');
+    label.textContent = `${k + 1}`;
+    label.title = `hidden layer ${k + 1}`;
+    group.append(label);
+    for (const [by, sign, name] of [
+      [-1, '−', 'one neuron fewer'],
+      [1, '+', 'one neuron more'],
+    ] as const) {
+      const button = document.createElement('button');
+      button.id = `layer-${k + 1}-${by < 0 ? 'minus' : 'plus'}`;
+      button.textContent = sign;
+      button.setAttribute('aria-label', `${name} in hidden layer ${k + 1}`);
+      offer(
+        button,
+        resizeLayer(text, k, by),
+        `${name} in hidden layer ${k + 1}`,
+        `hidden layer ${k + 1} has one neuron, the fewest a layer can have`,
+      );
+      group.append(button);
+    }
+    return group;
+  });
+  const caption = document.createElement('small');
+  caption.textContent = 'neurons';
+  $('neuron-buttons').replaceChildren(...(groups.length > 0 ? [caption] : []), ...groups);
+  if (focused?.startsWith('layer-')) document.getElementById(focused)?.focus();
+}
+
+$('hidden-tools').addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest('button');
+  if (!button || button.disabled || !button.dataset.edited) return;
+  $<HTMLInputElement>('hidden').value = button.dataset.edited;
+  refreshHiddenTools();
+  dispatch(settings());
+});
+$('hidden').addEventListener('input', refreshHiddenTools);
+pairSlider('lr', LR_SCALE);
+pairSlider('noise', NOISE_SCALE);
+refreshHiddenTools();
 
 dispatch(settings());
