@@ -31,13 +31,15 @@ export function detectAnomaly<T>(fn: () => T): T {
   if (depth > 0) return fn();
   const prototype = Value.prototype as unknown as Record<string, (...args: unknown[]) => Value>;
   const originals = OPERATIONS.map((name) => [name, prototype[name]] as const);
-  const originalSum = Value.sum;
+  const { sum: originalSum, weightedSum: originalWeightedSum } = Value;
   for (const [name, original] of originals) {
     prototype[name] = function (this: Value, ...args: unknown[]) {
       return checked(original.apply(this, args));
     };
   }
   Value.sum = (terms) => checked(originalSum(terms));
+  Value.weightedSum = (bias, weights, inputs) =>
+    checked(originalWeightedSum(bias, weights, inputs));
   depth++;
   try {
     return fn();
@@ -45,6 +47,7 @@ export function detectAnomaly<T>(fn: () => T): T {
     depth--;
     for (const [name, original] of originals) prototype[name] = original;
     Value.sum = originalSum;
+    Value.weightedSum = originalWeightedSum;
   }
 }
 

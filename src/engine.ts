@@ -193,9 +193,9 @@ export class Value {
     const list = new Array<Value | number>(1 + 2 * weights.length);
     list[0] = bias;
     let total = 0;
-    total += checkParameter('the bias', bias).data;
+    total += checkParameter(bias, -1).data;
     for (let i = 0; i < weights.length; i++) {
-      const w = checkParameter(`weight ${i}`, weights[i]);
+      const w = checkParameter(weights[i], i);
       const x = inputs[i];
       total += w.data * (typeof x === 'number' ? x : checkValue(x).data);
       list[1 + 2 * i] = w;
@@ -481,12 +481,30 @@ function sortInto(root: Value, order: (Value | undefined)[]): number {
   root.mark = visiting;
   while (depth > 0) {
     const node = path[depth - 1]!;
-    const child = operandAt(node, nextOperand[depth - 1]++);
+    // The next operand to visit. Those in the order already (a layer's inputs, read by every
+    // neuron) are passed over, and leaves (weights), which have no operands to visit first, go
+    // into the order as they are met: neither needs a turn of the outer loop.
+    let child: Value | undefined;
+    let i = nextOperand[depth - 1];
+    const list = node.code >= OpCode.Sum ? (node.operand as (Value | number)[]) : undefined;
+    while (child === undefined) {
+      const operand = list ? (i < list.length ? list[i] : undefined) : operandAt(node, i);
+      if (operand === undefined) break;
+      i++;
+      if (typeof operand === 'number' || operand.mark === done) continue;
+      if (operand.code === OpCode.Leaf && operand.mark !== visiting) {
+        operand.mark = done;
+        order[n++] = operand;
+      } else {
+        child = operand;
+      }
+    }
+    nextOperand[depth - 1] = i;
     if (child === undefined) {
       node.mark = done;
       order[n++] = node;
       path[--depth] = undefined;
-    } else if (typeof child !== 'number' && child.mark !== done) {
+    } else {
       if (child.mark === visiting) {
         release(path, depth);
         release(order, n);
@@ -569,9 +587,13 @@ function checkValue(x: Value): Value {
   return x;
 }
 
-/** A weighted sum's bias or weight: a Value, never a number (it would get no gradient). */
-function checkParameter(what: string, x: Value): Value {
+/**
+ * A weighted sum's bias (index -1) or weight i: a Value, never a number (it would get no
+ * gradient). The message is made only when it is needed: this runs for every weight.
+ */
+function checkParameter(x: Value, i: number): Value {
   if (!(x instanceof Value)) {
+    const what = i < 0 ? 'the bias' : `weight ${i}`;
     throw new TypeError(`${what} of a weighted sum must be a Value, got ${describe(x)}`);
   }
   return x;

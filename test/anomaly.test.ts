@@ -25,6 +25,14 @@ test('a gradient that turns non-finite in backward throws, naming the operation'
   );
 });
 
+test("a neuron's weighted sum is checked too: the first non-finite sum is named", () => {
+  const model = new MLP(2, [3, 1], { seed: 1 });
+  model.layers[0].neurons[1].w[0].data = Infinity;
+  expect(() => detectAnomaly(() => model.forward([0.5, -1]))).toThrow(
+    /^'w·x\+b' produced Infinity from \[/,
+  );
+});
+
 test('finite computations run unchanged and return their result', () => {
   const model = new MLP(2, [3, 1], { seed: 1 });
   const inside = detectAnomaly(() => {
