@@ -115,6 +115,10 @@ const traceWidth = () =>
   page.evaluate(() => document.querySelector('#trace svg')!.getBoundingClientRect().width);
 
 /** Types into a field and leaves it, as a user does: the page reads it on change. */
+/** The program panel's text, whether it is still plain text or in the editor. */
+async function program(): Promise<string> {
+  return (await page.getAttribute('#code', 'data-program')) ?? '';
+}
 async function type(field: keyof Config, text: string): Promise<void> {
   await page.fill(`#${field}`, text);
   await page.press(`#${field}`, 'Tab');
@@ -134,7 +138,7 @@ async function defaults(): Promise<void> {
 test('the page loads with no console errors', async () => {
   await page.screenshot({ path: path.join(shots, '1-loaded.png') });
   expect(errors).toEqual([]);
-  expect(await page.textContent('#code')).toContain("from 'gradscript'");
+  expect(await program()).toContain("from 'gradscript'");
 });
 
 test('playing 200 steps on the moons lifts the accuracy above 95%; pause stops the counter', async () => {
@@ -213,7 +217,7 @@ test('the first hidden layer’s neurons each have a map, 16 at most, drawn over
   await untilPhase('ready');
   expect(await page.textContent('#test-size')).toBe('0');
   expect(await page.textContent('#test-loss')).toBe('–');
-  expect(await page.textContent('#code')).not.toContain('split(');
+  expect(await program()).not.toContain('split(');
   await defaults();
   await play(200);
   await page.click('#pause');
@@ -393,10 +397,10 @@ test('the code panel’s program, run by gradscript run, reaches the loss the pa
       n,
     );
   }
-  const program = (await page.textContent('#code'))!;
+  const shown = await program();
   const loss = await page.getAttribute('#loss-value', 'data-exact');
   const file = path.join(__dirname, 'fixtures', `playground-e2e-${process.pid}.ts`);
-  fs.writeFileSync(file, program);
+  fs.writeFileSync(file, shown);
   try {
     const result = spawnSync(process.execPath, [cli, 'run', file], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
@@ -423,7 +427,7 @@ test('play pressed during a rebuild starts training once the model is built', as
   expect(during).toEqual(['building…', 'building…, then playing']);
   await untilPhase('playing');
   await page.waitForFunction(() => Number(document.getElementById('steps')!.textContent) > 0);
-  expect(await page.textContent('#code')).toContain('new MLP(2, [12, 12, 1]');
+  expect(await program()).toContain('new MLP(2, [12, 12, 1]');
   await page.click('#pause');
   await type('hidden', '16,16');
   await untilPhase('ready');
@@ -535,12 +539,12 @@ describe.each<[keyof Config, string]>([
 test('the program panel follows the model trained, never a refused setting', async () => {
   await type('lr', '0.05');
   await untilPhase('ready');
-  expect(await page.textContent('#code')).toContain('{ lr: 0.05 }');
+  expect(await program()).toContain('{ lr: 0.05 }');
   await type('lr', '0');
-  expect(await page.textContent('#code')).toContain('{ lr: 0.05 }');
+  expect(await program()).toContain('{ lr: 0.05 }');
   expect(await page.isDisabled('#play')).toBe(true);
   await defaults();
-  expect(await page.textContent('#code')).toContain('{ lr: 0.1 }');
+  expect(await program()).toContain('{ lr: 0.1 }');
 }, 60_000);
 
 test('a learning rate that makes the loss run away pauses with a warning at the learning rate', async () => {
@@ -564,7 +568,7 @@ test('the spiral, of three classes, offers and trains cross-entropy only', async
   );
   expect(await page.inputValue('#loss')).toBe('crossentropy');
   await untilPhase('ready');
-  expect(await page.textContent('#code')).toContain('crossEntropy(');
+  expect(await program()).toContain('crossEntropy(');
   await type('hidden', '16,16,16');
   await page.selectOption('#optimizer', 'adam');
   await type('lr', '0.02');
@@ -582,7 +586,7 @@ test('the spiral, of three classes, offers and trains cross-entropy only', async
 
 /** Waits until the program panel shows `text`: it follows the model once built. */
 const programShows = (text: string) =>
-  page.waitForFunction((t) => document.getElementById('code')!.textContent!.includes(t), text, {
+  page.waitForFunction((t) => document.getElementById('code')!.dataset.program!.includes(t), text, {
     timeout: 30_000,
   });
 
@@ -670,6 +674,68 @@ test('+ layer, − layer and each layer’s +/− edit the hidden field and rebu
   await defaults();
   expect(await page.$$('#neuron-buttons button')).toHaveLength(4);
 }, 90_000);
+
+test('the program can be edited and run here: it prints its loss, an edit changes it, a problem is marked at its line', async () => {
+  await defaults();
+  const original = (await program()).replace(/const steps = \d+;/, 'const steps = 20;');
+  await page.click('#code pre'); // the plain text becomes the editor
+  await page.waitForSelector('#code .cm-content');
+  /** Puts `text` in the editor as typed, runs it, and returns what it printed once it ends. */
+  const run = async (text: string) => {
+    await page.click('#code .cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(text);
+    await page.click('#run-program');
+    await page.waitForFunction(
+      () => /ran in|not run|stopped/.test(document.getElementById('program-status')!.textContent!),
+      null,
+      { timeout: 90_000 },
+    );
+    return (await page.textContent('#program-output'))!;
+  };
+  const lossIn = (printed: string) => Number(/loss (\S+)$/.exec(printed)![1]);
+  const first = await run(original);
+  expect(await page.textContent('#program-status')).toMatch(/^compiled in \d+ ms, ran in \d+ ms$/);
+  expect(Number.isFinite(lossIn(first))).toBe(true);
+  expect(await page.isVisible('#revert-program')).toBe(true);
+
+  const slower = await run(original.replace(/\{ lr: [\d.]+ \}/, '{ lr: 0.01 }'));
+  expect(lossIn(slower)).not.toBe(lossIn(first));
+
+  const lines = original.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('const steps'));
+  lines.splice(at + 1, 0, "const rate: number = 'fast';");
+  expect(await run(lines.join('\n'))).toBe(
+    `line ${at + 2}: Type 'string' is not assignable to type 'number'.`,
+  );
+  expect(await page.textContent('#program-status')).toBe('not run');
+  expect(await page.locator('#code .cm-lintRange-error').count()).toBe(1);
+  await page.screenshot({ path: path.join(shots, '9-program-problem.png') });
+
+  lines.splice(at + 1, 1, "throw new Error('stopped by hand');");
+  expect(await run(lines.join('\n'))).toBe(`line ${at + 2}: Error: stopped by hand`);
+
+  // A program that never ends: stop ends its worker, and the next run starts a new one.
+  await page.click('#code .cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText("console.log('spinning');\nwhile (true) {}\n");
+  await page.click('#run-program');
+  await page.waitForFunction(() =>
+    document.getElementById('program-output')!.textContent!.includes('spinning'),
+  );
+  expect(await page.isDisabled('#run-program')).toBe(true);
+  await page.click('#stop-program');
+  expect(await page.textContent('#program-status')).toBe('stopped');
+  expect(await page.isEnabled('#run-program')).toBe(true);
+  expect(lossIn(await run(original))).toBe(lossIn(first));
+
+  await page.click('#revert-program');
+  expect(await program()).toBe(
+    await page.evaluate(() => document.getElementById('code')!.dataset.program),
+  );
+  expect(await program()).toContain('const steps = ');
+  expect(await page.isVisible('#revert-program')).toBe(false);
+}, 180_000);
 
 test('nothing along the way reached the console as an error', () => {
   expect(errors).toEqual([]);

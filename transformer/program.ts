@@ -8,7 +8,6 @@
  * map, at the user's own positions.
  */
 import type * as ts from 'typescript';
-import * as crypto from 'crypto';
 import * as path from 'path';
 import { PositionMaps } from './position-map';
 import {
@@ -19,7 +18,8 @@ import {
 } from './rewrite';
 import { remapInlineSourceMap, remapSourceMap, type SourceRemap } from './source-map';
 
-const PROCESS_NONCE = crypto.randomBytes(8).toString('hex');
+/** Sets this process's SourceFile versions apart from another's (see `hostServing`). */
+const PROCESS_NONCE = globalThis.crypto.randomUUID();
 /** The code of gradscript's own diagnostics, shown as TS99001. */
 export const DIAGNOSTIC_CODE = 99001;
 /** TypeScript's complaints about an arithmetic operand's type: said better by a gradscript error on the same expression. */
@@ -390,10 +390,11 @@ function hostServing(
       // Builder programs (--incremental, -b, --watch) tell files apart by version. The version
       // changes from one process to the next: a .tsbuildinfo restores diagnostics against the
       // rewritten file, where their original positions would be misread, so they are remade.
-      (file.sourceFile as { version?: string }).version = crypto
-        .createHash('sha256')
-        .update(PROCESS_NONCE + file.text)
-        .digest('hex');
+      // TypeScript's own hash (SHA-256 under Node); a compiler without a system, in a browser,
+      // has no builder program, and any version that changes with the text will do.
+      const versioned = PROCESS_NONCE + file.text;
+      (file.sourceFile as { version?: string }).version =
+        tsi.sys?.createHash?.(versioned) ?? versioned;
     }
     return file.sourceFile;
   };
@@ -428,7 +429,8 @@ function operatorDiagnostic(
     error.expression.end - error.expression.start,
   );
   const { line, character } = file.getLineAndCharacterOfPosition(start);
-  const where = `${path.relative(process.cwd(), file.fileName)}:${line + 1}:${character + 1}`;
+  const directory = tsi.sys?.getCurrentDirectory() ?? '/';
+  const where = `${path.relative(directory, file.fileName)}:${line + 1}:${character + 1}`;
   return {
     category: tsi.DiagnosticCategory.Error,
     code: DIAGNOSTIC_CODE,

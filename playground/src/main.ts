@@ -18,6 +18,7 @@ import {
 } from './config';
 import { LR_SCALE, NOISE_SCALE, addLayer, removeLayer, resizeLayer, type Scale } from './controls';
 import { drawCurves, type Progress } from './curves';
+import { LazyProgramPanel } from './program-panel';
 import { initialState, next, type Event, type Phase, type State } from './machine';
 import { gradColour } from './scales';
 import type { Engine, Snapshot } from './session';
@@ -55,6 +56,14 @@ const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'modu
 const send = (request: Request) => worker.postMessage(request);
 const fields = Object.keys(FIELD_NAMES) as (keyof Config)[];
 const logLoss = $<HTMLInputElement>('log-loss');
+const programPanel = new LazyProgramPanel({
+  editor: $('code'),
+  output: $('program-output'),
+  status: $('program-status'),
+  run: $('run-program'),
+  stop: $('stop-program'),
+  revert: $('revert-program'),
+});
 
 type Built = Extract<Reply, { type: 'built' }>;
 type Traced = Extract<Reply, { type: 'traced' }>;
@@ -202,7 +211,7 @@ function show(reply: Built | Extract<Reply, { type: 'stepped' }>): void {
   $('accuracy').textContent = accuracyText(accuracy);
   $('test-loss').textContent = lossText(testLoss);
   $('test-accuracy').textContent = accuracyText(testAccuracy);
-  $('code').textContent = programFor(shown!.config, step);
+  programPanel.show(programFor(shown!.config, step));
   drawRegions(snapshot);
   drawNeuronMaps(snapshot);
   redrawCurves();
@@ -411,10 +420,7 @@ $('play').addEventListener('click', () => dispatch({ type: 'play' }));
 $('pause').addEventListener('click', () => dispatch({ type: 'pause' }));
 $('step').addEventListener('click', () => dispatch({ type: 'step' }));
 $('reset').addEventListener('click', () => dispatch(settings()));
-$('copy').addEventListener(
-  'click',
-  () => void navigator.clipboard.writeText($('code').textContent ?? ''),
-);
+$('copy').addEventListener('click', () => void navigator.clipboard.writeText(programPanel.text));
 // Before the loss is read: a new data set may change the losses it offers.
 $('dataset').addEventListener('change', offerLosses);
 for (const control of document.querySelectorAll(
