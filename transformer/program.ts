@@ -358,7 +358,8 @@ export function isUserSource(program: ts.Program, sourceFile: ts.SourceFile): bo
 /**
  * `host`, set to parse JSDoc where tsc's own command line does: everywhere in JavaScript (where
  * it can be a type), only `@see` and `@link` in TypeScript. The comments of the lib and
- * `@types` declaration files are then skipped by the parser, which is a tenth of a check's time.
+ * `@types` declaration files are then neither parsed nor bound (about 0.1 s of every compile
+ * here).
  */
 export function parsingJSDocAsTsc<Host extends { jsDocParsingMode?: ts.JSDocParsingMode }>(
   tsi: TypeScript,

@@ -26,19 +26,30 @@ let compiler: Promise<(program: string) => Compiled> | undefined;
 
 scope.onmessage = (event) => {
   compiler ??= import('./compiler-loaded').then((loaded) => loaded.compile);
-  void compiler.then((compile) => {
-    const started = performance.now();
-    const compiled = compile(event.data.program);
-    if ('problems' in compiled) {
-      scope.postMessage({ type: 'failed', during: 'compiling', problems: compiled.problems });
-      return;
-    }
-    const ran = performance.now();
-    scope.postMessage({ type: 'compiled', ms: ran - started });
-    const failed = runCompiled(compiled, modules, (line) =>
-      scope.postMessage({ type: 'printed', line }),
-    );
-    if (failed) scope.postMessage({ type: 'failed', during: 'running', problems: [failed] });
-    else scope.postMessage({ type: 'finished', ms: performance.now() - ran });
-  });
+  compiler
+    .then((compile) => {
+      const started = performance.now();
+      const compiled = compile(event.data.program);
+      if ('problems' in compiled) {
+        scope.postMessage({ type: 'failed', during: 'compiling', problems: compiled.problems });
+        return;
+      }
+      const ran = performance.now();
+      scope.postMessage({ type: 'compiled', ms: ran - started });
+      const failed = runCompiled(compiled, modules, (line) =>
+        scope.postMessage({ type: 'printed', line }),
+      );
+      if (failed) scope.postMessage({ type: 'failed', during: 'running', problems: [failed] });
+      else scope.postMessage({ type: 'finished', ms: performance.now() - ran });
+    })
+    .catch((error: unknown) => {
+      // The compiler did not load (the network) or broke on this text: said, not left hanging.
+      compiler = undefined;
+      const message = `the compiler failed: ${error instanceof Error ? error.message : String(error)}`;
+      scope.postMessage({
+        type: 'failed',
+        during: 'compiling',
+        problems: [{ line: 1, column: 1, message }],
+      });
+    });
 };
