@@ -9,10 +9,10 @@ import type * as ts from 'typescript';
 import { rewriteProgram } from '../../transformer/program';
 
 /** Where the program is, in the compiler's file system of memory. */
-export const PROGRAM_FILE = '/program.ts';
+const PROGRAM_FILE = '/program.ts';
 /** Where the compiler finds the declarations it is given: `/lib/lib.es2022.d.ts`, `/gradscript/browser.d.ts`… */
-export const LIB_FOLDER = '/lib';
-export const GRADSCRIPT_FOLDER = '/gradscript';
+const LIB_FOLDER = '/lib';
+const GRADSCRIPT_FOLDER = '/gradscript';
 
 /** What went wrong at the program's 1-based line and column: in compiling it, or in running it. */
 export interface ProgramProblem {

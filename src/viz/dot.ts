@@ -147,7 +147,8 @@ function drawnGraph(root: Value): {
   operandsOf: (value: Value) => readonly Value[];
 } {
   const drawnOperands = new Map<Value, Value[]>();
-  for (const value of root.topologicalOrder()) {
+  const sorted = root.topologicalOrder();
+  for (const value of sorted) {
     if (value.code !== OpCode.WeightedSum) continue;
     const [bias, ...pairs] = value.operand as (Value | number)[];
     const products: Value[] = [];
@@ -159,7 +160,7 @@ function drawnGraph(root: Value): {
     drawnOperands.set(value, [bias as Value, ...products]);
   }
   const operandsOf = (value: Value) => drawnOperands.get(value) ?? value.children;
-  if (drawnOperands.size === 0) return { order: root.topologicalOrder(), operandsOf };
+  if (drawnOperands.size === 0) return { order: sorted, operandsOf };
   // Sorted again, as the engine sorts, so that each product comes right after its operands.
   const order: Value[] = [];
   const placed = new Set<Value>([root]);
