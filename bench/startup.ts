@@ -149,7 +149,7 @@ export function startupBenchmark(runs = 5): Figure[] {
     const compiled = compileScript(ts, path.join(dir, 'hello.ts'));
     if (compiled.diagnostics.length > 0)
       throw new Error(compiled.format(compiled.diagnostics, false));
-    const [javascript] = compiled.javascript.values();
+    const [{ code: javascript }] = compiled.modules.values();
     fs.writeFileSync(path.join(dir, 'hello.js'), javascript);
     const expected = 'y=15 dy/dx=8';
     const cache = path.join(dir, 'node_modules', '.cache');

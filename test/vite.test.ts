@@ -11,23 +11,27 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import * as vm from 'vm';
 import { decode } from '@jridgewell/sourcemap-codec';
-import gradscript from '../transformer/vite';
 
 type Vite = typeof import('vite', { with: { 'resolution-mode': 'import' } });
+type GradscriptVite = typeof import('../transformer/vite');
 
 const fixture = path.join(__dirname, 'fixtures', 'vite');
 const projects: string[] = [];
 let vite: Vite;
+let gradscript: GradscriptVite['gradscript'];
 
 jest.setTimeout(30_000);
 
 beforeAll(async () => {
-  // Vite is an ES module, which jest's own loader cannot load without --experimental-vm-modules:
-  // Node's loader imports it, outside jest's sandbox.
+  // Vite and unplugin (which the plugin loads) are ES modules, which jest's own loader cannot
+  // load without --experimental-vm-modules: Node's loader imports them, outside jest's sandbox,
+  // with the plugin as built into dist/ (as a user gets it).
   const importModule = vm.runInThisContext('(url) => import(url)', {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  }) as (url: string) => Promise<Vite>;
-  vite = await importModule(pathToFileURL(require.resolve('vite')).href);
+  }) as <Module>(url: string) => Promise<Module>;
+  vite = await importModule<Vite>(pathToFileURL(require.resolve('vite')).href);
+  const plugin = path.join(__dirname, '..', 'dist', 'transformer', 'vite.js');
+  ({ gradscript } = await importModule<GradscriptVite>(pathToFileURL(plugin).href));
 });
 
 afterAll(() => {

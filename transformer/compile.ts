@@ -11,6 +11,7 @@ import type { TypeScript } from './rewrite';
 import {
   InputRecorder,
   sha256,
+  type CompiledModule,
   type PreviousCompilation,
   type ScriptInputs,
   type SourceRecord,
@@ -20,10 +21,11 @@ export interface CompiledScript {
   /** Every diagnostic, at the user's positions. */
   diagnostics: readonly ts.Diagnostic[];
   /**
-   * Emitted JavaScript (with an inline source map) by the real path of the TypeScript or
-   * JavaScript file it came from: the name Node gives the module.
+   * Each emitted module (JavaScript with an inline source map, and whether it is CommonJS or an
+   * ES module) by the real path of the TypeScript or JavaScript file it came from: the name Node
+   * gives the module.
    */
-  javascript: Map<string, string>;
+  modules: Map<string, CompiledModule>;
   /** Everything the compilation read or looked for, for the cache to tell when it is stale. */
   inputs: ScriptInputs;
   /** The user's files as the compilation left them, for the next one to start from. */
@@ -34,7 +36,7 @@ export interface CompiledScript {
   format(diagnostics: readonly ts.Diagnostic[], color: boolean): string;
 }
 
-/** Options no script run can do without: CommonJS output we can load, a source map for stack traces. */
+/** Options no script run can do without: output Node can load, a source map for stack traces. */
 const RUN_OPTIONS: ts.CompilerOptions = {
   noEmit: false,
   emitDeclarationOnly: false,
@@ -48,7 +50,8 @@ const RUN_OPTIONS: ts.CompilerOptions = {
   outDir: undefined,
   outFile: undefined,
   tsBuildInfoFile: undefined,
-  // The output is CommonJS whatever the project says, which this option would forbid.
+  // A file Node runs as CommonJS is emitted as CommonJS, even where the project's module setting
+  // would keep its import statements (which this option requires of such a file).
   verbatimModuleSyntax: false,
   plugins: [],
   // The output goes to memory, never beside its input: so JavaScript inputs (allowJs) may be
@@ -83,12 +86,12 @@ export function compileScript(
       ? tsi.formatDiagnosticsWithColorAndContext(list, formatHost)
       : tsi.formatDiagnostics(list, formatHost);
   const recorder = new InputRecorder();
-  const javascript = new Map<string, string>();
+  const modules = new Map<string, CompiledModule>();
   const project = projectOptions(tsi, file, recorder);
   if ('errors' in project) {
     return {
       diagnostics: project.errors,
-      javascript,
+      modules,
       inputs: recorder.inputs,
       sources: [],
       compiledFiles: { afresh: 0, of: 0 },
@@ -107,17 +110,12 @@ export function compileScript(
       options.module ?? ModuleKind.CommonJS,
     )
   ) {
-    // An ES module target would emit import statements that require() cannot load.
+    // Node decides each file's format (.mts, .cts, the package's "type"); so does node16.
     options.module = ModuleKind.Node16;
     options.moduleResolution = tsi.ModuleResolutionKind.Node16;
   }
   const host = recorder.record(parsingJSDocAsTsc(tsi, tsi.createCompilerHost(options)));
-  const original = tsi.createProgram([file], options, host);
-  if (original.getSourceFile(file)?.impliedNodeFormat === ModuleKind.ESNext) {
-    throw new Error(
-      `${entry} is an ES module (.mts, or "type": "module" in package.json); gradscript run runs CommonJS scripts`,
-    );
-  }
+  const original = tsi.createProgram([file, ...nodeTypes(tsi, file, options, host)], options, host);
   const userFiles = original.getSourceFiles().filter((f) => isUserSource(original, f));
   const rewriter = new ProgramRewriter(tsi);
   const reused = previous !== undefined && rememberUnchanged(tsi, rewriter, userFiles, previous);
@@ -147,11 +145,16 @@ export function compileScript(
         continue;
       // Node names a module by its real path. Asked of the host, so that the cache records it.
       const source = host.realpath?.(sourceFile.fileName) ?? sourceFile.fileName;
-      const kept = compiledAfresh(sourceFile) ? undefined : previous?.javascript.get(source);
-      if (kept !== undefined) javascript.set(source, kept);
+      const kept = compiledAfresh(sourceFile) ? undefined : previous?.modules.get(source);
+      if (kept !== undefined) modules.set(source, kept);
       else {
-        program.emit(sourceFile, (name, text) => {
-          if (/\.[cm]?js$/.test(name)) javascript.set(source, text);
+        const format =
+          options.module !== ModuleKind.CommonJS &&
+          sourceFile.impliedNodeFormat === ModuleKind.ESNext
+            ? 'module'
+            : 'commonjs';
+        program.emit(sourceFile, (name, code) => {
+          if (/\.[cm]?js$/.test(name)) modules.set(source, { format, code });
         });
       }
     }
@@ -166,7 +169,7 @@ export function compileScript(
     };
   });
   const compiledFiles = { afresh: userFiles.filter(compiledAfresh).length, of: userFiles.length };
-  return { diagnostics, javascript, inputs: recorder.inputs, sources, compiledFiles, format };
+  return { diagnostics, modules, inputs: recorder.inputs, sources, compiledFiles, format };
 }
 
 /**
@@ -213,6 +216,24 @@ function affectsOtherFiles(tsi: TypeScript, sourceFile: ts.SourceFile): boolean 
           (statement.flags & tsi.NodeFlags.GlobalAugmentation) !== 0),
     )
   );
+}
+
+/**
+ * The declaration file of Node's types, for a program that would not otherwise have them. A
+ * script run by `gradscript run` runs on Node, so it has Node's globals (`process`, `require`)
+ * whatever the tsconfig's `types` says (tsc --init writes `types: []`), and wherever it is (a
+ * folder with no node_modules: gradscript's own copy of @types/node, a dependency of it). The
+ * project's own copy, where it has one, comes first: two copies would declare everything twice.
+ */
+function nodeTypes(
+  tsi: TypeScript,
+  file: string,
+  options: ts.CompilerOptions,
+  host: ts.CompilerHost,
+): string[] {
+  const fromScript = tsi.resolveTypeReferenceDirective('node', file, options, host)
+    .resolvedTypeReferenceDirective?.resolvedFileName;
+  return [fromScript ?? require.resolve('@types/node/index.d.ts')];
 }
 
 /**

@@ -13,7 +13,7 @@
  *    whether it was a file or a directory, so that a file appearing where module resolution or
  *    the tsconfig search found nothing is noticed; every directory listed (the @types folders)
  *    and every real path asked for;
- *  - the JavaScript emitted for each file;
+ *  - the JavaScript emitted for each file, and whether it is CommonJS or an ES module;
  *  - each of the user's files as the compilation left it: the hash of its text, and its
  *    rewriting. When only such files have changed since (an edited script), the next compilation
  *    takes the rest as they were and looks again only at the changed files and at the files
@@ -31,7 +31,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** Changes whenever the manifest's layout does, so that one from an older layout is a miss. */
-const MANIFEST_FORMAT = 2;
+const MANIFEST_FORMAT = 3;
 
 /** What a compilation looked at, and what it found. */
 export interface ScriptInputs {
@@ -71,25 +71,34 @@ export interface SourceRecord {
   rewritten?: { text: string; maps: number[][] };
 }
 
+/** One file of the script as emitted: what Node runs in its place. */
+export interface CompiledModule {
+  /** As Node decides for the file (.mts, .cts, the package's "type"), and TypeScript with it. */
+  format: 'commonjs' | 'module';
+  /** JavaScript, with an inline source map. */
+  code: string;
+}
+
 /** What an earlier compilation of the script left, for one whose user files changed. */
 export interface PreviousCompilation {
   sources: readonly SourceRecord[];
-  /** The emitted JavaScript, by the real path of the file it came from. */
-  javascript: ReadonlyMap<string, string>;
+  /** The emitted modules, by the real path of the file each came from. */
+  modules: ReadonlyMap<string, CompiledModule>;
 }
 
 interface Manifest {
   key: string;
   entry: string;
   inputs: ScriptInputs;
-  /** The emitted JavaScript, by the real path of the file it came from. */
-  javascript: [string, string][];
+  /** The emitted modules, by the real path of the file each came from. */
+  modules: [string, CompiledModule][];
   sources: SourceRecord[];
 }
 
-/** On a hit, the script's JavaScript; on a miss, what may be reused of the last compilation. */
+/** On a hit, the script's modules; on a miss, what may be reused of the last compilation. */
 export type CacheLookup =
-  { javascript: Map<string, string> } | { javascript?: undefined; previous?: PreviousCompilation };
+  | { modules: Map<string, CompiledModule> }
+  | { modules?: undefined; previous?: PreviousCompilation };
 
 /** Records what the hosts given to `record` find on the disk, for a manifest to check later. */
 export class InputRecorder {
@@ -147,7 +156,7 @@ export class ScriptCache {
   }
 
   /**
-   * The JavaScript of every file of the script, when nothing it was compiled from has changed;
+   * The compiled modules of the script, when nothing it was compiled from has changed;
    * else, when only the user's own files have, what the last compilation made of them.
    */
   load(): CacheLookup {
@@ -161,16 +170,16 @@ export class ScriptCache {
     }
     if (manifest && change === undefined) {
       this.debug(`hit (${this.manifestPath})`);
-      return { javascript: new Map(manifest.javascript) };
+      return { modules: new Map(manifest.modules) };
     }
     this.debug(`miss: ${change?.reason} (${this.manifestPath})`);
     if (!manifest || !change?.onlySources) return {};
-    return { previous: { sources: manifest.sources, javascript: new Map(manifest.javascript) } };
+    return { previous: { sources: manifest.sources, modules: new Map(manifest.modules) } };
   }
 
   /** Keeps the compiled script. Written aside and renamed into place, so a run never reads half of one. */
   save(
-    javascript: ReadonlyMap<string, string>,
+    modules: ReadonlyMap<string, CompiledModule>,
     inputs: ScriptInputs,
     sources: readonly SourceRecord[],
   ): void {
@@ -180,7 +189,7 @@ export class ScriptCache {
         key: cacheKey(),
         entry: this.entry,
         inputs,
-        javascript: [...javascript],
+        modules: [...modules],
         sources: [...sources],
       };
       const json = JSON.stringify(manifest);

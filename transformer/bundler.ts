@@ -1,0 +1,291 @@
+/**
+ * The bundler plugin, one implementation for every bundler unplugin serves: `gradscript/vite`,
+ * `gradscript/rollup`, `gradscript/webpack`, `gradscript/esbuild` and `gradscript/rspack` are
+ * this plugin as each bundler takes one.
+ *
+ * A bundler compiles each TypeScript file alone and without types, so it cannot tell `a * b` on
+ * Values from arithmetic on numbers. This plugin keeps a Program of the whole project, rewrites
+ * it as the compiler plugin does, and hands the bundler each of the project's TypeScript files
+ * as JavaScript (types stripped by TypeScript, as `tsc` would emit the file, with a source map
+ * back to the user's text), so no other TypeScript loader is needed. After an edit the Program is
+ * rebuilt from the last one, and only the edited file and its importers are rewritten again.
+ *
+ * `vite build` bundles workers with the plugins of `worker.plugins`, not these: list it there too.
+ */
+import { decode, encode, type SourceMapMappings } from '@jridgewell/sourcemap-codec';
+import * as path from 'path';
+import * as ts from 'typescript';
+import type { UnpluginContext, UnpluginInstance, UnpluginOptions } from 'unplugin' with {
+  'resolution-mode': 'import',
+};
+import {
+  DIAGNOSTIC_CODE,
+  parsingJSDocAsTsc,
+  ProgramRewriter,
+  type RewrittenProgram,
+} from './program';
+
+export interface GradscriptPluginOptions {
+  /** The project's tsconfig.json, relative to the root; by default the nearest one at or above the root. */
+  tsconfig?: string;
+}
+
+/**
+ * The modules compiled: TypeScript files themselves, outside node_modules. A query (`?raw`,
+ * `?url`) asks for something else made from the file, and `\0` marks a module no file holds.
+ */
+const TYPESCRIPT_FILE = /^[^?\0]*\.[cm]?tsx?$/;
+
+const plugin = (options: GradscriptPluginOptions = {}): UnpluginOptions => {
+  // The bundler's root: Vite says which; the others run where they were started, as tsc does.
+  let root = process.cwd();
+  let project: Project | undefined;
+  /** The rewritten text each Vite environment was last handed for each file (undefined: left alone). */
+  const handedOut = new Map<string, Map<string, string | undefined>>();
+
+  return {
+    name: 'gradscript',
+    enforce: 'pre',
+    transformInclude: (id) =>
+      TYPESCRIPT_FILE.test(id) && !id.split(/[\\/]/).includes('node_modules'),
+    transform(code, id) {
+      project ??= new Project(tsconfigPath(root, options.tsconfig));
+      const compiled = project.compile(id, code);
+      if (!compiled) return null;
+      // Bundlers do not type-check, so type errors only warn; an operator with no meaning on a
+      // Value leaves code that would compute something else, so that stops the build.
+      reportDiagnostics(this, id, compiled.diagnostics);
+      const environment = (this as { environment?: { name: string } }).environment?.name;
+      if (environment !== undefined) {
+        const handed = handedOut.get(environment) ?? new Map<string, string | undefined>();
+        handedOut.set(environment, handed.set(id, project.rewrittenText(id)));
+      }
+      return compiled;
+    },
+    vite: {
+      configResolved(config) {
+        root = config.root;
+      },
+      async hotUpdate({ type, file, read, modules }) {
+        const current = project;
+        if (!current?.includes(file)) return;
+        current.update(file, type === 'delete' ? undefined : await read());
+        // An edit can change how an unedited importer is rewritten (a function now returns a
+        // Value): Vite holds that importer's old transform, so it is updated along with the file.
+        const { moduleGraph, name } = this.environment;
+        const importers = [...(handedOut.get(name) ?? [])]
+          .filter(
+            ([fileName, text]) => fileName !== file && current.rewrittenText(fileName) !== text,
+          )
+          .flatMap(([fileName]) => [...(moduleGraph.getModulesByFile(fileName) ?? [])]);
+        return importers.length > 0 ? [...modules, ...importers] : undefined;
+      },
+    },
+  };
+};
+
+/** Type errors as warnings, gradscript's own errors (an operator with no meaning on a Value) as the error that stops the build. */
+function reportDiagnostics(
+  context: UnpluginContext,
+  id: string,
+  diagnostics: readonly ts.Diagnostic[],
+) {
+  const operatorErrors = diagnostics.filter((d) => d.code === DIAGNOSTIC_CODE);
+  for (const typeError of diagnostics) {
+    if (typeError.code !== DIAGNOSTIC_CODE && typeError.category === ts.DiagnosticCategory.Error)
+      context.warn(logOf(id, typeError));
+  }
+  if (operatorErrors.length > 0) {
+    context.error({
+      ...logOf(id, operatorErrors[0]),
+      message: operatorErrors.map((e) => logOf(id, e).message).join('\n'),
+    });
+  }
+}
+
+let unplugin: UnpluginInstance<GradscriptPluginOptions | undefined, false> | undefined;
+
+/**
+ * The plugin for every bundler. unplugin is an ES module, loaded when a bundler asks for the
+ * plugin (Node 20.19 and later load an ES module with require).
+ */
+export function gradscriptPlugin(): UnpluginInstance<GradscriptPluginOptions | undefined, false> {
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  const { createUnplugin } = require('unplugin') as typeof import('unplugin', {
+    with: { 'resolution-mode': 'import' },
+  });
+  return (unplugin ??= createUnplugin(plugin));
+}
+
+interface CompiledFile {
+  /** The file as JavaScript, rewritten where it works with Values. */
+  code: string;
+  /** From `code` back to the user's text. */
+  map: SourceMapV3;
+  /** The file's type errors and gradscript's own, at the user's positions. */
+  diagnostics: readonly ts.Diagnostic[];
+}
+
+interface SourceMapV3 {
+  version: 3;
+  sources: string[];
+  sourcesContent: string[];
+  names: string[];
+  mappings: string;
+}
+
+/** The project's Program as the user wrote it, and as rewritten, kept in step with the files Vite reads. */
+class Project {
+  private readonly rewriter = new ProgramRewriter(ts);
+  private readonly config: ts.ParsedCommandLine;
+  /** Root files: the tsconfig's, and any file Vite asked for that the tsconfig leaves out. */
+  private readonly roots: Set<string>;
+  /** Files changed since the Program was built: the new text, or undefined to read the file again. */
+  private readonly edits = new Map<string, string | undefined>();
+  private program: ts.Program;
+  private rewritten: RewrittenProgram;
+
+  constructor(configPath: string) {
+    this.config = parseTsconfig(configPath);
+    this.roots = new Set(this.config.fileNames);
+    [this.program, this.rewritten] = this.build(undefined);
+  }
+
+  /** Whether `fileName` is part of the Program (a module, a declaration file). */
+  includes(fileName: string): boolean {
+    return this.program.getSourceFile(fileName) !== undefined;
+  }
+
+  /** Takes `text` as the new content of `fileName` (undefined: read it again), rebuilding if it changed. */
+  update(fileName: string, text: string | undefined): void {
+    if (text !== undefined && this.program.getSourceFile(fileName)?.text === text) return;
+    this.edits.set(fileName, text);
+    if (!this.includes(fileName)) this.roots.add(fileName);
+    [this.program, this.rewritten] = this.build(this.program);
+  }
+
+  /**
+   * `fileName`, whose text the bundler read as `text`, rewritten and compiled; undefined if it
+   * is not TypeScript the Program can hold.
+   */
+  compile(fileName: string, text: string): CompiledFile | undefined {
+    this.update(fileName, text);
+    const sourceFile = this.rewritten.getSourceFile(fileName);
+    if (!sourceFile) return undefined;
+    const diagnostics = this.rewritten.getSemanticDiagnostics(sourceFile);
+    const output = ts.transpileModule(sourceFile.text, {
+      fileName,
+      compilerOptions: {
+        ...this.config.options,
+        // Syntax and modules are the bundler's to lower and link: only the types go.
+        target: ts.ScriptTarget.ESNext,
+        module: ts.ModuleKind.ESNext,
+        sourceMap: true,
+        inlineSourceMap: false,
+        inlineSources: false,
+        noEmit: false,
+        declaration: false,
+      },
+    });
+    const code = output.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+    const original = this.program.getSourceFile(fileName)!;
+    const { mappings } = JSON.parse(output.sourceMapText!) as SourceMapV3;
+    return {
+      code,
+      map: {
+        version: 3,
+        sources: [fileName],
+        sourcesContent: [original.text],
+        names: [],
+        mappings: encode(this.toOriginal(sourceFile, original, decode(mappings))),
+      },
+      diagnostics,
+    };
+  }
+
+  /**
+   * TypeScript's mappings lead from the JavaScript to the text it compiled, the rewritten text:
+   * each is led on to the user's text, through the rewriter's position maps.
+   */
+  private toOriginal(
+    rewritten: ts.SourceFile,
+    original: ts.SourceFile,
+    mappings: SourceMapMappings,
+  ): SourceMapMappings {
+    if (this.rewriter.rewrittenText(rewritten.fileName) === undefined) return mappings;
+    return mappings.map((line) =>
+      line.map((segment) => {
+        if (segment.length < 4) return segment;
+        const [column, , sourceLine, sourceColumn] = segment as [number, number, number, number];
+        const start = rewritten.getPositionOfLineAndCharacter(sourceLine, sourceColumn);
+        const at = this.rewriter.spanToOriginal(rewritten.fileName, { start, length: 0 });
+        const from = original.getLineAndCharacterOfPosition(at.start);
+        return [column, 0, from.line, from.character];
+      }),
+    );
+  }
+
+  rewrittenText(fileName: string): string | undefined {
+    return this.rewriter.rewrittenText(fileName);
+  }
+
+  private build(oldProgram: ts.Program | undefined): [ts.Program, RewrittenProgram] {
+    const { options, projectReferences } = this.config;
+    const host = parsingJSDocAsTsc(ts, ts.createCompilerHost(options));
+    const readSourceFile = host.getSourceFile.bind(host);
+    // Unedited files come from the last Program, so a rebuild parses only what changed.
+    host.getSourceFile = (fileName, languageVersion, ...rest) => {
+      const edited = this.edits.get(fileName);
+      if (edited !== undefined) return ts.createSourceFile(fileName, edited, languageVersion);
+      return (
+        (this.edits.has(fileName) ? undefined : oldProgram?.getSourceFile(fileName)) ??
+        readSourceFile(fileName, languageVersion, ...rest)
+      );
+    };
+    const program = ts.createProgram({
+      rootNames: [...this.roots],
+      options,
+      projectReferences,
+      host,
+      oldProgram,
+    });
+    this.edits.clear();
+    return [program, this.rewriter.rewrite(program, host)];
+  }
+}
+
+/** The tsconfig.json named in the options, else the one nearest the root. */
+function tsconfigPath(root: string, option: string | undefined): string {
+  const found = option ? path.resolve(root, option) : ts.findConfigFile(root, ts.sys.fileExists);
+  if (!found || !ts.sys.fileExists(found)) {
+    throw new Error(
+      `gradscript: no tsconfig.json ${option ? `at ${found}` : `at or above ${root}`}`,
+    );
+  }
+  return found;
+}
+
+function parseTsconfig(configPath: string): ts.ParsedCommandLine {
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    { noEmit: true },
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
+  // Only an unrecoverable diagnostic, thrown above, leaves nothing parsed.
+  return parsed!;
+}
+
+/** A diagnostic as a bundler's log, at the user's line (1-based) and column (0-based, as Rollup counts). */
+function logOf(id: string, diagnostic: ts.Diagnostic) {
+  const text = `TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
+  if (!diagnostic.file || diagnostic.start === undefined) return { message: text, id };
+  const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+  // A build prints its warnings without their loc: the message says where, as gradscript's errors do.
+  const where = `${path.relative(process.cwd(), id)}:${line + 1}:${character + 1}`;
+  return { message: `${where}: ${text}`, id, loc: { file: id, line: line + 1, column: character } };
+}

@@ -1,0 +1,7 @@
+/** gradscript's bundler plugin for Webpack (see bundler.ts): `plugins: [gradscript()]`. */
+import { gradscriptPlugin, type GradscriptPluginOptions } from './bundler';
+
+export type { GradscriptPluginOptions };
+export const gradscript = (options?: GradscriptPluginOptions) =>
+  gradscriptPlugin().webpack(options);
+export default gradscript;
