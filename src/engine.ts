@@ -17,7 +17,10 @@
  * the two operand fields are for the engine and the Tape.
  */
 
-/** The operation that made a node. The groups tell the topological sort where operands are. */
+/**
+ * The operation that made a node. The groups tell the topological sort where operands are.
+ * @internal
+ */
 export enum OpCode {
   Leaf,
   // One operand, in `operand`.
@@ -69,17 +72,18 @@ const labels = new WeakMap<Value, string>();
 export class Value {
   data: number;
   grad: number;
-  /** The operation that made this node. */
+  /** The operation that made this node. @internal */
   code: OpCode;
-  /** The first (or only) operand; for a sum or a custom operation, the list of operands. */
+  /** The first (or only) operand; for a sum or a custom operation, the list of operands. @internal */
   operand: Value | readonly (Value | number)[] | null;
-  /** The second operand: a Value, a number constant, or a custom operation's name. */
+  /** The second operand: a Value, a number constant, or a custom operation's name. @internal */
   other: Value | number | string | null;
   /**
    * Scratch space for walks over the graph. The topological sort keeps its visit state here:
    * `visitEpoch - 1` while a node's operands are being visited, `visitEpoch` once it is in the
    * order, anything else before. A Tape numbers the nodes it records here, with negative
    * numbers, which no sort takes for its own.
+   * @internal
    */
   mark: number;
 
@@ -146,6 +150,20 @@ export class Value {
     );
   }
 
+  /**
+   * The operands with the number constants that `children` leaves out, for code that reads an
+   * operation (grad): `[a, b]`; `[a]`; `[a, k]` for an operation with the constant k, whichever
+   * side of it k is on (the code says: `k - a` is ConstantSub); a sum's terms; a weighted sum's
+   * bias, then each weight followed by its input.
+   */
+  get operands(): readonly (Value | number)[] {
+    const { code, operand, other } = this;
+    if (code === OpCode.Leaf) return NO_CHILDREN;
+    if (code >= OpCode.Sum) return operand as readonly (Value | number)[];
+    if (code >= OpCode.AddConstant) return [operand as Value, other as Value | number];
+    return [operand as Value];
+  }
+
   /** Adds this node's gradient, times the local derivatives, into its children's gradients. */
   get _backward(): Backward {
     return Value.backwardByCode[this.code];
@@ -161,9 +179,21 @@ export class Value {
     return checkValue(x);
   }
 
-  /** The sum of many values as one node, added left to right from 0. */
-  static sum(terms: readonly (Value | number)[]): Value {
-    const list = terms.slice();
+  /**
+   * The sum of many values as one node, added left to right from 0. Any iterable will do, as
+   * for Python's sum(): `Value.sum(w.map((wi, i) => wi * x[i]))`, a Set, a generator.
+   */
+  static sum(terms: Iterable<Value | number>): Value {
+    // An array is copied as it is (the common case, and the fastest); any other iterable is read once.
+    let list: (Value | number)[];
+    if (Array.isArray(terms)) list = (terms as readonly (Value | number)[]).slice();
+    else if (terms != null && typeof terms[Symbol.iterator] === 'function')
+      list = Array.from(terms);
+    else {
+      throw new TypeError(
+        `Value.sum takes an array or other iterable of Values and numbers, got ${describe(terms)}`,
+      );
+    }
     let total = 0;
     for (const term of list) total += typeof term === 'number' ? term : checkValue(term).data;
     return made(total, OpCode.Sum, list, null);
@@ -404,6 +434,7 @@ export class Value {
    * Every node reachable from this one, children before parents, each once. A node met again
    * while its own operands are still being visited closes a cycle, which no order can put
    * right: that is an error.
+   * @internal
    */
   topologicalOrder(): Value[] {
     const order: (Value | undefined)[] = sortBuffer[0] === undefined ? sortBuffer : [];

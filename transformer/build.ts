@@ -59,7 +59,16 @@ export function buildProject(tsi: TypeScript, options: BuildOptions): number {
         configDiagnostics,
       )
     : program;
-  return checkAndEmit(tsi, target, report);
+  const { errors, emitSkipped } = checkAndEmit(tsi, target, report);
+  if (errors.length > 0) {
+    const files = new Set(errors.map((d) => d.file?.fileName).filter(Boolean));
+    report.text(
+      `\nFound ${errors.length} error${errors.length === 1 ? '' : 's'}` +
+        (files.size > 1 ? ` in ${files.size} files` : '') +
+        '.\n',
+    );
+  }
+  return errors.length === 0 ? 0 : emitSkipped ? 1 : 2;
 }
 
 /** Builds, then rebuilds what each change touches, reporting as `tsc --watch` does; never returns. */
@@ -92,6 +101,14 @@ export function watchProject(tsi: TypeScript, options: BuildOptions): void {
       oldBuilder,
       configDiagnostics,
     );
+  const reportStatus = (diagnostic: ts.Diagnostic) =>
+    report.text(
+      // With the time, as tsc --watch prints it.
+      (options.pretty
+        ? `[${new Date().toLocaleTimeString()}] `
+        : `${new Date().toLocaleTimeString()} - `) +
+        `${tsi.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}\n`,
+    );
   const host = parsingJSDocAsTsc(
     tsi,
     tsi.createWatchCompilerHost(
@@ -100,12 +117,21 @@ export function watchProject(tsi: TypeScript, options: BuildOptions): void {
       tsi.sys,
       createProgram,
       report.diagnostic,
-      (diagnostic) =>
-        report.text(`${tsi.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}\n`),
+      reportStatus,
     ),
   );
   host.afterProgramCreate = (builder) => {
-    checkAndEmit(tsi, builder, report);
+    // As tsc --watch closes each build: TS6193 for one error, TS6194 for any other number.
+    const { errors } = checkAndEmit(tsi, builder, report);
+    const count = errors.length;
+    reportStatus({
+      category: tsi.DiagnosticCategory.Message,
+      code: count === 1 ? 6193 : 6194,
+      messageText: `Found ${count} error${count === 1 ? '' : 's'}. Watching for file changes.`,
+      file: undefined,
+      start: undefined,
+      length: undefined,
+    });
   };
   tsi.createWatchProgram(host);
 }
@@ -148,13 +174,13 @@ function findConfig(tsi: TypeScript, project: string): string {
 
 /**
  * What tsc does with a Program: report option and syntax errors, and only when the syntax is
- * sound the semantic ones; emit; then say how many errors there were.
+ * sound the semantic ones; emit. Returns the errors, and whether emitting was skipped.
  */
 function checkAndEmit(
   tsi: TypeScript,
   program: ts.Program | ts.EmitAndSemanticDiagnosticsBuilderProgram,
   report: Reporter,
-): number {
+): { errors: ts.Diagnostic[]; emitSkipped: boolean } {
   const diagnostics: ts.Diagnostic[] = [
     ...program.getConfigFileParsingDiagnostics(),
     ...program.getOptionsDiagnostics(),
@@ -171,13 +197,5 @@ function checkAndEmit(
   const sorted = tsi.sortAndDeduplicateDiagnostics(diagnostics);
   sorted.forEach(report.diagnostic);
   const errors = sorted.filter((d) => d.category === tsi.DiagnosticCategory.Error);
-  if (errors.length > 0) {
-    const files = new Set(errors.map((d) => d.file?.fileName).filter(Boolean));
-    report.text(
-      `\nFound ${errors.length} error${errors.length === 1 ? '' : 's'}` +
-        (files.size > 1 ? ` in ${files.size} files` : '') +
-        '.\n',
-    );
-  }
-  return errors.length === 0 ? 0 : emitSkipped ? 1 : 2;
+  return { errors, emitSkipped };
 }
