@@ -36,6 +36,13 @@ export interface GradscriptPluginOptions {
  */
 const TYPESCRIPT_FILE = /^[^?\0]*\.[cm]?tsx?$/;
 
+/** A declaration file (`.d.ts`, `.d.mts`, `.d.css.ts`…): types only, nothing to bundle. */
+const DECLARATION_FILE = /\.d\.([^/\\.]+\.)?[cm]?ts$/;
+
+/** A TypeScript file of the project's own: these are compiled, those in node_modules are not. */
+const isProjectFile = (id: string) =>
+  TYPESCRIPT_FILE.test(id) && !id.split(/[\\/]/).includes('node_modules');
+
 const plugin = (options: GradscriptPluginOptions = {}): UnpluginOptions => {
   // The bundler's root: Vite says which; the others run where they were started, as tsc does.
   let root = process.cwd();
@@ -43,14 +50,22 @@ const plugin = (options: GradscriptPluginOptions = {}): UnpluginOptions => {
   /** The rewritten text each Vite environment was last handed for each file (undefined: left alone). */
   const handedOut = new Map<string, Map<string, string | undefined>>();
 
+  const projectOf = () => (project ??= new Project(tsconfigPath(root, options.tsconfig)));
+
   return {
     name: 'gradscript',
     enforce: 'pre',
-    transformInclude: (id) =>
-      TYPESCRIPT_FILE.test(id) && !id.split(/[\\/]/).includes('node_modules'),
+    // The project's own imports resolve as TypeScript resolves them (`./lib` and `./lib.js` are
+    // lib.ts, and the tsconfig's paths apply), so a bundler without TypeScript support needs none.
+    resolveId(id, importer) {
+      // A path is resolved already (webpack asks again with the path this hook returned).
+      if (!importer || !isProjectFile(importer) || path.isAbsolute(id)) return null;
+      const resolved = projectOf().resolve(id, importer);
+      return resolved !== undefined && isProjectFile(resolved) ? resolved : null;
+    },
+    transformInclude: isProjectFile,
     transform(code, id) {
-      project ??= new Project(tsconfigPath(root, options.tsconfig));
-      const compiled = project.compile(id, code);
+      const compiled = projectOf().compile(id, code);
       if (!compiled) return null;
       // Bundlers do not type-check, so type errors only warn; an operator with no meaning on a
       // Value leaves code that would compute something else, so that stops the build.
@@ -58,7 +73,7 @@ const plugin = (options: GradscriptPluginOptions = {}): UnpluginOptions => {
       const environment = (this as { environment?: { name: string } }).environment?.name;
       if (environment !== undefined) {
         const handed = handedOut.get(environment) ?? new Map<string, string | undefined>();
-        handedOut.set(environment, handed.set(id, project.rewrittenText(id)));
+        handedOut.set(environment, handed.set(id, projectOf().rewrittenText(id)));
       }
       return compiled;
     },
@@ -227,6 +242,24 @@ class Project {
 
   rewrittenText(fileName: string): string | undefined {
     return this.rewriter.rewrittenText(fileName);
+  }
+
+  /**
+   * The project's own TypeScript file `specifier` in `importer` names, as TypeScript resolves
+   * it under the tsconfig; undefined for a package, a declaration file, or nothing found.
+   */
+  resolve(specifier: string, importer: string): string | undefined {
+    const { resolvedModule } = ts.resolveModuleName(
+      specifier,
+      importer,
+      this.config.options,
+      ts.sys,
+    );
+    return resolvedModule &&
+      !resolvedModule.isExternalLibraryImport &&
+      !DECLARATION_FILE.test(resolvedModule.resolvedFileName)
+      ? resolvedModule.resolvedFileName
+      : undefined;
   }
 
   private build(oldProgram: ts.Program | undefined): [ts.Program, RewrittenProgram] {
