@@ -13,6 +13,7 @@ import { type Figure, RESULTS_FILE_VARIABLE, table } from './stats';
 
 const BENCHMARKS = [
   'moons',
+  'microgpt',
   'chain',
   'render',
   'transformer',

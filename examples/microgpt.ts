@@ -28,7 +28,7 @@ const options = parseArguments(process.argv.slice(2));
 const random = new PythonRandom(42); // Let there be order among chaos
 
 // Let there be a Dataset `docs`: list[str] of documents (e.g. a list of names)
-const docs = fs
+export const docs = fs
   .readFileSync(options.data, 'utf8')
   .split('\n')
   .map((line) => line.trim())
