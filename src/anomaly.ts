@@ -51,6 +51,14 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Whether detectAnomaly is running. grad builds its derivatives from checked operations then,
+ * even when it is asked for numbers only.
+ */
+export function detectingAnomaly(): boolean {
+  return depth > 0;
+}
+
 /** Checks a new node's value, and gives it a backward step that checks its operands' gradients. */
 function checked(out: Value): Value {
   if (!Number.isFinite(out.data))

@@ -4,6 +4,7 @@
  * `gradscript` (index.ts) adds the Node-only parts; `gradscript/browser` is this.
  */
 export { Value } from './engine';
+export { grad, hessian, hvp, type GradOptions } from './grad';
 export { Tape } from './tape';
 export { detectAnomaly, AnomalyError } from './anomaly';
 export { Random, PythonRandom } from './random';
