@@ -107,3 +107,30 @@ test('graphs: the seed’s graphs as SVG', () => {
   expect(fs.readFileSync(path.join(out, 'neuron.svg'), 'utf8')).toContain('x1*w1');
   fs.rmSync(out, { recursive: true });
 }, 60_000);
+
+test('newton: Newton’s method reaches the bottom of Rosenbrock’s valley in a handful of steps, gradient descent in thousands', () => {
+  const out = example('newton');
+  const reached =
+    /below f = 1e-10: Newton's method after (\d+) steps, gradient descent after (\d+)/.exec(out)!;
+  expect(Number(reached[1])).toBe(5);
+  expect(Number(reached[2])).toBe(26593);
+  expect(out).toMatch(/^ {5}7 {4}1\.000000 {3}1\.000000 {3}0\.000e\+0 /m);
+}, 120_000);
+
+test('curvature: hvp’s curvature agrees with the loss’s second difference and predicts the steps that work', () => {
+  const out = example('curvature');
+  const along =
+    /curvature along the gradient: (\S+) by hvp, (\S+) by the loss's second difference/.exec(out)!;
+  expect(Number(along[1])).toBeGreaterThan(0);
+  expect(Math.abs(Number(along[1]) - Number(along[2]))).toBeLessThan(1e-5 * Number(along[1]));
+  const step = /loss (\S+) -> (\S+) \(the quadratic predicts (\S+)\)/.exec(out)!;
+  expect(Number(step[2])).toBeLessThan(Number(step[1]));
+  expect(Math.abs(Number(step[2]) - Number(step[3]))).toBeLessThan(0.01);
+  expect(out).toMatch(/\|Hv - λv\| \d\.\de[-+]\d+/);
+  const line = (factor: string) =>
+    /loss after steps 0: (\S+), .* 30: (\S+)/.exec(
+      out.split('\n').find((l) => l.includes(`a step of ${factor} ×`))!,
+    )!;
+  expect(Number(line('0.9')[2])).toBeLessThan(Number(line('0.9')[1]));
+  expect(Number(line('1.1')[2])).toBeGreaterThan(Number(line('1.1')[1]));
+}, 60_000);
