@@ -1,7 +1,17 @@
 /** Saving and loading an MLP as JSON: its architecture, activations and weights. */
 import * as fs from 'fs';
 import { ACTIVATIONS, MLP, checkChoice, type Activation } from './nn';
+import type { InputColumn } from './data/encode';
 import type { LossName } from './train/loop';
+
+/** Means and scales: an input k was given to the model as (x - mean[k]) / scale[k]. */
+export interface Standardization {
+  mean: number[];
+  scale: number[];
+  /** For regression: the model predicted (y - targetMean) / targetScale. */
+  targetMean?: number;
+  targetScale?: number;
+}
 
 export interface ModelJson {
   format: 'gradscript-mlp';
@@ -15,12 +25,25 @@ export interface ModelJson {
   /** What the model was trained for, when a training job saved it. */
   task?: 'classification' | 'regression';
   /** For classification: the label in the data that each class stands for (class k is labels[k]). */
-  labels?: number[];
+  labels?: (number | string)[];
   loss?: LossName;
+  /** For a model trained on a CSV: the file's columns it reads, in order, and how each is encoded. */
+  columns?: InputColumn[];
+  /** …and the column it predicts. */
+  target?: string;
+  /**
+   * How the inputs (and a regression target) were standardised in training. Already folded
+   * into `weights` (the first layer's, and the last layer's for the target), which take the
+   * data's own units: kept to say what was done, not to be applied again.
+   */
+  standardization?: Standardization;
 }
 
 /** What a training job adds to the model's file. */
-export type TrainedFor = Pick<ModelJson, 'task' | 'labels' | 'loss'>;
+export type TrainedFor = Pick<
+  ModelJson,
+  'task' | 'labels' | 'loss' | 'columns' | 'target' | 'standardization'
+>;
 
 export function modelToJson(model: MLP, trainedFor: TrainedFor = {}): ModelJson {
   const layers = model.layers;
@@ -84,6 +107,11 @@ export function saveModel(model: MLP, file: string, trainedFor?: TrainedFor): vo
 }
 
 export function loadModel(file: string): MLP {
+  return loadTrainedModel(file).model;
+}
+
+/** The model in a file, with what it was trained for (its task, labels, columns) as the file says. */
+export function loadTrainedModel(file: string): { model: MLP; trainedFor: TrainedFor } {
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -91,7 +119,9 @@ export function loadModel(file: string): MLP {
     throw new Error(`cannot read a model from ${file}: ${(error as Error).message}`);
   }
   try {
-    return modelFromJson(json);
+    const model = modelFromJson(json);
+    const { task, labels, loss, columns, target, standardization } = json as ModelJson;
+    return { model, trainedFor: { task, labels, loss, columns, target, standardization } };
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`);
   }

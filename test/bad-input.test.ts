@@ -142,9 +142,9 @@ const library: Row[] = [
   ],
   [
     'a non-numeric CSV cell',
-    () => parseCsv('a,b\n1,two\n'),
+    () => parseCsv('a,b\n1,0\n2,two\n'),
     Error,
-    "line 2, column 'b': 'two' is not a number",
+    "line 3, column 'b': 'two' is not a number",
   ],
   [
     'a missing target column',

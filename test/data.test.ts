@@ -100,22 +100,25 @@ describe('CSV', () => {
   test('reads a header and numbers, the target last by default or by name', () => {
     const text = 'a,b,label\n1,2,0\n3.5,-4,1\n';
     // Typed columns, one per input, and the target: what a stream of rows fills without copying.
+    const numbers = (...names: string[]) => names.map((name) => ({ name, kind: 'number' }));
     expect(parseCsv(text)).toEqual({
       columns: [Float64Array.from([1, 3.5]), Float64Array.from([2, -4])],
       target: Float64Array.from([0, 1]),
       names: { columns: ['a', 'b'], target: 'label' },
+      schema: { inputs: numbers('a', 'b'), target: 'label' },
     });
     expect(parseCsv(text, { target: 'a' })).toEqual({
       columns: [Float64Array.from([2, -4]), Float64Array.from([0, 1])],
       target: Float64Array.from([1, 3.5]),
       names: { columns: ['b', 'label'], target: 'a' },
+      schema: { inputs: numbers('b', 'label'), target: 'a' },
     });
   });
 
   test.each([
     ['a,b\n1,2\n3\n', 'line 3: expected as many cells as the header has, got 1'],
     ['a,b\n1,2\n3,x\n', "line 3, column 'b': 'x' is not a number"],
-    ['a,b\n1,\n', "line 2, column 'b': '' is not a number"],
+    ['a,b\n1,\n', "every row has a missing value: the target 'b' is missing in 1 of 1 rows"],
     ['a,b\n', 'expected a header row and at least one row of data'],
   ])('malformed: %j', (text, message) => {
     expect(() => parseCsv(text)).toThrow(message);

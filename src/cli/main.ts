@@ -12,8 +12,10 @@ const SUBCOMMANDS: Record<string, () => Command> = {
   build: () => (require('./build') as typeof import('./build')).buildCommand(),
   check: () => (require('./build') as typeof import('./build')).checkCommand(),
   train: () => (require('./train') as typeof import('./train')).trainCommand(),
+  predict: () => (require('./predict') as typeof import('./predict')).predictCommand(),
   inspect: () => (require('./inspect') as typeof import('./inspect')).inspectCommand(),
   playground: () => (require('./playground') as typeof import('./playground')).playgroundCommand(),
+  editor: () => (require('./editor') as typeof import('./editor')).editorCommand(),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

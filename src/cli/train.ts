@@ -6,12 +6,15 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { isOtherBase, readDecimal } from '../data/decimal';
 import { DATASETS, type DatasetName } from '../data/index';
+import { IMPUTE } from '../data/encode';
 import { rowCount } from '../data/table';
 import { ACTIVATIONS, INITS, type Activation, type Init } from '../nn';
 import {
+  CSV_DEFAULTS,
   FULL_BATCH_ROWS,
   JOB_DEFAULTS,
   OPTIMIZERS,
+  type HeldOutFigures,
   type JobSettings,
   type TrainingJob,
 } from '../train/job';
@@ -23,11 +26,15 @@ interface TrainFlags extends Omit<JobSettings, 'hidden'> {
   dataset: DatasetName;
   csv?: string;
   target?: string;
+  features?: string[];
+  ignore?: string[];
+  impute?: (typeof IMPUTE)[number];
+  delimiter?: string;
   samples: number;
   noise?: number;
   hidden: number[];
   activation: Activation;
-  init: Init;
+  init?: Init;
   out: string;
   onnx?: boolean | string;
 }
@@ -47,9 +54,30 @@ export function trainCommand(): Command {
     )
     .option(
       '--csv <file>',
-      'train on a CSV file instead: a header row, numbers, the target in the last column',
+      'train on a CSV file instead: a header row, then numbers and categories; missing cells (empty, NA, NaN, ?) leave their row out',
     )
     .option('--target <column>', 'the CSV column to predict (the last one by default)')
+    .option(
+      '--features <columns>',
+      'the CSV columns to learn from, comma-separated (all others by default)',
+      names,
+    )
+    .option('--ignore <columns>', 'CSV columns to leave out, comma-separated', names)
+    .addOption(
+      new Option(
+        '--impute <how>',
+        'fill a missing input with its column mean, rather than leave the row out',
+      ).choices(IMPUTE),
+    )
+    .option(
+      '--delimiter <char>',
+      "the CSV's delimiter: ',', ';' or 'tab' (found from the header by default)",
+    )
+    .option(
+      '--test-share <x>',
+      `the share of rows held out to test on, chosen by the seed (default ${CSV_DEFAULTS.testShare} for --csv, 0 otherwise)`,
+      number,
+    )
     .addOption(
       new Option(
         '--task <name>',
@@ -69,9 +97,10 @@ export function trainCommand(): Command {
         .default(JOB_DEFAULTS.activation),
     )
     .addOption(
-      new Option('--init <name>', 'weight initialization')
-        .choices(INITS)
-        .default(JOB_DEFAULTS.init),
+      new Option(
+        '--init <name>',
+        `weight initialization (default: ${JOB_DEFAULTS.init}; for --csv he with relu, else xavier)`,
+      ).choices(INITS),
     )
     .addOption(
       new Option(
@@ -80,9 +109,10 @@ export function trainCommand(): Command {
       ).choices(LOSSES),
     )
     .addOption(
-      new Option('--optimizer <name>', 'optimizer')
-        .choices(OPTIMIZERS)
-        .default(JOB_DEFAULTS.optimizer),
+      new Option(
+        '--optimizer <name>',
+        `optimizer (default: ${JOB_DEFAULTS.optimizer}; ${CSV_DEFAULTS.optimizer} for --csv)`,
+      ).choices(OPTIMIZERS),
     )
     .option(
       '--lr <rate>',
@@ -90,8 +120,16 @@ export function trainCommand(): Command {
       number,
     )
     .option('--momentum <m>', 'momentum for sgd', number)
-    .option('--l2 <alpha>', 'weight of the L2 penalty on the parameters', number, JOB_DEFAULTS.l2)
-    .option(`--steps <n>`, `optimizer steps (default ${JOB_DEFAULTS.steps})`, positive)
+    .option(
+      '--l2 <alpha>',
+      `weight of the L2 penalty on the parameters (default ${JOB_DEFAULTS.l2}; ${CSV_DEFAULTS.l2} for --csv)`,
+      number,
+    )
+    .option(
+      `--steps <n>`,
+      `optimizer steps (default ${JOB_DEFAULTS.steps}; for --csv up to ${CSV_DEFAULTS.steps}, stopping early once the loss of held-out training rows has not improved for ${CSV_DEFAULTS.patience})`,
+      positive,
+    )
     .option('--epochs <n>', 'passes over the data, instead of --steps', positive)
     .option(
       '--batch-size <n>',
@@ -125,11 +163,19 @@ export function trainCommand(): Command {
 }
 
 async function train(flags: TrainFlags): Promise<void> {
-  if (flags.target !== undefined && flags.csv === undefined) {
-    throw new Error('--target names a column of the --csv file: give --csv FILE too');
+  for (const [flag, value] of [
+    ['--target', flags.target],
+    ['--features', flags.features],
+    ['--ignore', flags.ignore],
+    ['--impute', flags.impute],
+    ['--delimiter', flags.delimiter],
+  ] as const) {
+    if (value !== undefined && flags.csv === undefined)
+      throw new Error(`${flag} is about the --csv file: give --csv FILE too`);
   }
-  const data: DataSource = flags.csv
-    ? { csv: flags.csv, target: flags.target }
+  const { csv, target, features, ignore, impute, delimiter } = flags;
+  const data: DataSource = csv
+    ? { csv, target, features, ignore, impute, delimiter }
     : { dataset: flags.dataset, samples: flags.samples, noise: flags.noise };
   // The first Ctrl-C stops the run between two steps and keeps the previous files; a second one
   // ends the process at once.
@@ -154,14 +200,25 @@ async function train(flags: TrainFlags): Promise<void> {
       },
       onStep: (info) => progress?.update(info),
     }).finally(() => progress?.stop());
-    const { job, seconds, accuracy, written } = result;
-    const final = job.history[job.history.length - 1];
+    const { job, seconds, accuracy, test, written } = result;
+    // The step whose weights the model keeps: the last, or early stopping's best.
+    const kept = job.keptStep ?? job.history.length;
+    const final = job.history[kept - 1];
+    if (job.stoppedEarly)
+      console.log(
+        `stopped early at step ${job.stoppedEarly.step}: the held-out training rows' loss was lowest at step ${kept}, whose weights are kept`,
+      );
+    else if (kept < job.history.length)
+      console.log(
+        `kept the weights of step ${kept}, where the held-out training rows' loss was lowest`,
+      );
     console.log(
-      `trained MLP(${job.model.nin}, [${job.model.nouts.join(', ')}]) for ${job.steps} steps in ${seconds.toFixed(1)} s`,
+      `trained MLP(${job.model.nin}, [${job.model.nouts.join(', ')}]) for ${job.history.length} steps in ${seconds.toFixed(1)} s`,
     );
     console.log(`wrote ${written.join(', ')}`);
     console.log(`loss ${final.loss.toFixed(4)}`);
     if (accuracy !== undefined) console.log(`accuracy ${(100 * accuracy).toFixed(1)}%`);
+    if (test !== undefined) printTest(test);
   } catch (error) {
     if (!(error instanceof TrainingInterrupted)) throw error;
     console.error(`gradscript: ${error.message}`);
@@ -171,10 +228,38 @@ async function train(flags: TrainFlags): Promise<void> {
   }
 }
 
+/** The test rows' figures, beside the training ones. */
+function printTest(test: HeldOutFigures): void {
+  console.log(`test loss ${test.loss.toFixed(4)} (${test.rows} rows held out)`);
+  if (test.accuracy !== undefined)
+    console.log(`test accuracy ${(100 * test.accuracy).toFixed(1)}%`);
+  if (test.r2 !== undefined) console.log(`test R² ${test.r2.toFixed(3)}`);
+  if (test.mae !== undefined) console.log(`test mean absolute error ${test.mae.toPrecision(4)}`);
+}
+
 /** What is about to be trained, and on what: the task and classes, the model, the batches. */
 function describeJob(job: TrainingJob, flags: TrainFlags): void {
-  const rows = rowCount(job.data);
+  const rows = job.rows.train.length;
   console.log(`task: ${describeTask(job.task)}`);
+  const { leftOut, columns } = job.data;
+  if (leftOut !== undefined) {
+    const more = leftOut.count > (leftOut.lines?.length ?? 0) ? ', …' : '';
+    console.log(
+      `left out ${leftOut.count} row${leftOut.count === 1 ? '' : 's'} with a missing value ` +
+        `(line ${leftOut.lines?.join(', ')}${more}); --impute mean fills missing inputs in instead`,
+    );
+  }
+  const { validation, test } = job.rows;
+  if (validation.length + test.length > 0) {
+    const parts = [`${rows} to train on`];
+    if (validation.length > 0) parts.push(`${validation.length} held out to stop early`);
+    if (test.length > 0) parts.push(`${test.length} to test on`);
+    console.log(`rows: ${rowCount(job.data)}, ${parts.join(', ')}`);
+  }
+  if (job.standardization !== undefined)
+    console.log(
+      `inputs standardised by the training rows' means and standard deviations${job.standardization.targetMean === undefined ? '' : ', and the target too'}: ${columns.length} inputs`,
+    );
   const batches =
     job.batchSize === rows
       ? 'all rows each step'
@@ -183,7 +268,7 @@ function describeJob(job: TrainingJob, flags: TrainFlags): void {
           ? ` (more than ${FULL_BATCH_ROWS} rows; --batch-size full for all at once)`
           : '');
   console.log(
-    `training MLP(${job.model.nin}, [${job.model.nouts.join(', ')}]) with the ${job.loss} loss on ${rows} rows, ${batches}, ${job.steps} steps on the ${job.engine} engine`,
+    `training MLP(${job.model.nin}, [${job.model.nouts.join(', ')}]) with the ${job.loss} loss on ${rows} rows, ${batches}, ${job.rows.validation.length > 0 ? 'up to ' : ''}${job.steps} steps on the ${job.engine} engine`,
   );
 }
 
@@ -242,6 +327,10 @@ function positive(text: string): number {
   const n = whole(text);
   if (n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got '${text}'`);
   return n;
+}
+
+function names(text: string): string[] {
+  return text.split(',').map((name) => name.trim());
 }
 
 function batchSize(text: string): number | 'full' {

@@ -1,157 +1,410 @@
 /**
- * Your own data from CSV: a header row, numeric cells, one column as the target. Files are read
- * as a stream into typed columns, so their size is bounded by the columns, not by the text.
+ * Your own data from CSV as people have it: a header row, then numbers, categories (text) and
+ * missing cells, separated by commas, semicolons or tabs. Files are read as a stream into typed
+ * columns (numbers as Float64Arrays, text as codes of its distinct values), so their size is
+ * bounded by the columns, not by the text; encode.ts then turns the columns into a Table.
+ * Every refusal names the line, the column and the cell.
  */
 import * as fs from 'fs';
 import { pipeline } from 'stream/promises';
 import { parse, type CsvError, type Info, type Options } from 'csv-parse';
 import { parse as parseText } from 'csv-parse/sync';
-import { isOtherBase, readDecimal } from './decimal';
+import { notANumber, readDecimal, readDecimalComma } from './decimal';
+import { CsvRecordError, encodeColumns, type EncodeOptions } from './encode';
 import type { Table } from './table';
 
-export interface CsvOptions {
+export interface CsvOptions extends EncodeOptions {
   /** The target column's name; the last column when absent. */
   target?: string;
+  /** The columns to train on (all but the target and `ignore` by default). */
+  features?: readonly string[];
+  /** Columns to leave out. */
+  ignore?: readonly string[];
+  /** `,`, `;` or a tab; found from the header line when absent. */
+  delimiter?: string;
   /** Stops reading a file when aborted. */
   signal?: AbortSignal;
 }
 
-const PARSER_OPTIONS: Options = { skip_empty_lines: true, trim: true, bom: true };
+/** What to read of a file: which columns, and (for a model's columns) what each must hold. */
+export interface CsvSelection {
+  target?: string;
+  features?: readonly string[];
+  ignore?: readonly string[];
+  delimiter?: string;
+  /** No target: every selected column is an input (the columns a model reads to predict). */
+  noTarget?: boolean;
+  /** What each named column must hold, whatever its first cell: a model's columns. */
+  kinds?: ReadonlyMap<string, 'number' | 'text'>;
+  signal?: AbortSignal;
+}
 
-/** Reads a CSV file as a stream. Errors name the file and the line. */
+/** The cells that mean "no value here", as spreadsheets, R and pandas write them. */
+export const MISSING_CELLS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', '?']);
+
+export const DELIMITERS = [',', ';', '\t'] as const;
+
+/** One column as read: numbers (NaN where missing), or text as codes into its values (-1 where missing). */
+export type ReadColumn =
+  | { name: string; kind: 'number'; values: Float64Array; missing: number }
+  | {
+      name: string;
+      kind: 'text';
+      codes: Int32Array;
+      /** The distinct values, in the order first met. */
+      values: string[];
+      missing: number;
+      /** The first cell, in record `record`: to show in a message. */
+      first: { record: number; cell: string };
+    };
+
+/** The selected columns of a file, the target first when there is one. */
+export interface ReadColumns {
+  columns: ReadColumn[];
+  /** Whether columns[0] is the target. */
+  hasTarget: boolean;
+  rows: number;
+  delimiter: string;
+}
+
+/** Reads a CSV file as a stream into a Table. Errors name the file, the line and the column. */
 export async function loadCsv(file: string, options: CsvOptions = {}): Promise<Table> {
-  const columns = new ColumnsBuilder(options);
+  const read = await readCsvFile(file, options);
+  let table: Table;
+  try {
+    table = encodeColumns(read, options);
+  } catch (error) {
+    throw await locatedInFile(file, error, read.delimiter);
+  }
+  const records = table.leftOut?.records ?? [];
+  if (records.length === 0) return table;
+  const lines = await linesInFile(file, records, read.delimiter);
+  return { ...table, leftOut: { ...table.leftOut!, lines: records.map((r) => lines.get(r)!) } };
+}
+
+/** Reads CSV text already in memory into a Table. */
+export function parseCsv(text: string, options: CsvOptions = {}): Table {
+  const delimiter = checkDelimiter(options.delimiter) ?? sniffDelimiter(text);
+  try {
+    const columns = new ColumnsBuilder(options, delimiter);
+    for (const record of parseText(text, parserOptions(delimiter)) as string[][])
+      columns.add(record);
+    const table = encodeColumns(columns.finish(), options);
+    if (table.leftOut === undefined) return table;
+    const lines = table.leftOut.records.map((record) => lineInText(text, record, delimiter));
+    return { ...table, leftOut: { ...table.leftOut, lines } };
+  } catch (error) {
+    throw new Error(describe(error, (record) => lineInText(text, record, delimiter)));
+  }
+}
+
+/** The selected columns of a file, as read; for encoding into a Table, or a model's inputs. */
+export async function readCsvFile(file: string, selection: CsvSelection): Promise<ReadColumns> {
+  let delimiter: string;
+  try {
+    delimiter = checkDelimiter(selection.delimiter) ?? sniffDelimiter(firstLine(file));
+  } catch (error) {
+    throw failure(file, error);
+  }
+  const columns = new ColumnsBuilder(selection, delimiter);
+  // Leaving a `for await` loop over a stream by an exception destroys the stream with an
+  // AbortError, and pipeline rejects with the first error it sees: that one, "The operation was
+  // aborted", not the cell's. The loop's own error is kept, to be the one reported.
+  let refusal: unknown;
   try {
     await pipeline(
       fs.createReadStream(file),
-      parse(PARSER_OPTIONS),
+      parse(parserOptions(delimiter)),
       async (records: AsyncIterable<string[]>) => {
-        for await (const record of records) columns.add(record);
+        try {
+          for await (const record of records) columns.add(record);
+        } catch (error) {
+          refusal = error;
+          throw error;
+        }
       },
-      { signal: options.signal },
+      { signal: selection.signal },
     );
     return columns.finish();
   } catch (error) {
-    // A failed system call (open, read) comes with its name; everything else is the content's fault.
-    if ((error as NodeJS.ErrnoException).syscall)
-      throw new Error(`cannot read ${file}: ${(error as Error).message}`);
-    const line = error instanceof CellError ? await lineInFile(file, error.record) : 0;
-    throw new Error(`${file}: ${describe(error, line)}`);
+    throw await locatedInFile(file, refusal ?? error, delimiter);
   }
 }
 
-/** Reads CSV text already in memory. */
-export function parseCsv(text: string, options: CsvOptions = {}): Table {
-  const columns = new ColumnsBuilder(options);
-  try {
-    for (const record of parseText(text, PARSER_OPTIONS) as string[][]) columns.add(record);
-    return columns.finish();
-  } catch (error) {
-    const line = error instanceof CellError ? lineInText(text, error.record) : 0;
-    throw new Error(describe(error, line));
+/** The error as the user sees it: the file, then where and what. */
+async function locatedInFile(file: string, error: unknown, delimiter: string): Promise<Error> {
+  if ((error as Error).name === 'AbortError') return error as Error; // asked for: not the file's fault
+  // A failed system call (open, read) comes with its name; everything else is the content's fault.
+  if ((error as NodeJS.ErrnoException).syscall) return failure(file, error);
+  const records = error instanceof CsvRecordError ? [error.record] : [];
+  const lines = await linesInFile(file, records, delimiter);
+  return new Error(`${file}: ${describe(error, (record) => lines.get(record)!)}`);
+}
+
+function failure(file: string, error: unknown): Error {
+  if ((error as NodeJS.ErrnoException).syscall)
+    return new Error(`cannot read ${file}: ${(error as Error).message}`);
+  return new Error(`${file}: ${(error as Error).message}`);
+}
+
+/** The error as one line: which line and column, and what is wrong. */
+function describe(error: unknown, lineOf: (record: number) => number): string {
+  if (error instanceof CsvRecordError) {
+    const where = `line ${lineOf(error.record)}`;
+    return error.column === undefined
+      ? `${where}: ${error.problem}`
+      : `${where}, column '${error.column}': ${error.problem}`;
   }
+  const e = error as CsvError & { lines?: number; record?: unknown[] };
+  if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
+    return `line ${e.lines}: expected as many cells as the header has, got ${e.record?.length}`;
+  if (e.code?.startsWith('CSV_') && e.lines !== undefined)
+    return `line ${e.lines}: ${e.message.replace(/ at line \d+/, '')}`;
+  return (error as Error).message;
 }
 
 /**
- * A cell that is not a number, in record `record` (the header being record 0). The parser tells
- * each record's line only at a cost of twice the parsing time, so the line is found afterwards,
- * by reading up to that record again.
+ * The line each of `records` ends on, found by parsing the file again up to the last of them.
+ * Not a pipeline: stopping before the end of the file is what this wants, and pipeline would
+ * reject for it (a premature close).
  */
-class CellError extends Error {
-  constructor(
-    readonly record: number,
-    readonly column: string,
-    readonly cell: string,
-  ) {
-    super(`'${cell}' is not a number${isOtherBase(cell) ? ' in decimal' : ''}`);
+async function linesInFile(
+  file: string,
+  records: readonly number[],
+  delimiter: string,
+): Promise<Map<number, number>> {
+  const lines = new Map<number, number>();
+  const last = Math.max(-1, ...records);
+  if (last < 0) return lines;
+  const source = fs.createReadStream(file);
+  const parser = source.pipe(parse({ ...parserOptions(delimiter), info: true }));
+  try {
+    let record = 0;
+    for await (const { info } of parser as AsyncIterable<NumberedRecord>) {
+      if (records.includes(record)) lines.set(record, info.lines);
+      if (record++ === last) break;
+    }
+  } finally {
+    source.destroy();
   }
+  return lines;
+}
+
+function lineInText(text: string, record: number, delimiter: string): number {
+  const records = parseText(text, { ...parserOptions(delimiter), info: true, to: record + 1 });
+  return (records as unknown as NumberedRecord[])[record].info.lines;
 }
 
 type NumberedRecord = { record: string[]; info: Info };
 
-async function lineInFile(file: string, record: number): Promise<number> {
-  let line = 0;
-  await pipeline(
-    fs.createReadStream(file),
-    parse({ ...PARSER_OPTIONS, info: true, to: record + 1 }),
-    async (records: AsyncIterable<NumberedRecord>) => {
-      for await (const { info } of records) line = info.lines;
-    },
-  );
-  return line;
+function parserOptions(delimiter: string): Options {
+  return { skip_empty_lines: true, trim: true, bom: true, delimiter };
 }
 
-function lineInText(text: string, record: number): number {
-  const records = parseText(text, { ...PARSER_OPTIONS, info: true, to: record + 1 });
-  return (records as unknown as NumberedRecord[])[record].info.lines;
+function checkDelimiter(delimiter: string | undefined): string | undefined {
+  if (delimiter === undefined) return undefined;
+  const named = delimiter === 'tab' || delimiter === '\\t' ? '\t' : delimiter;
+  if (!(DELIMITERS as readonly string[]).includes(named))
+    throw new Error(`the delimiter must be ',', ';' or 'tab', got '${delimiter}'`);
+  return named;
 }
 
-/** The error as one line: which line and column, and what is wrong. */
-function describe(error: unknown, line: number): string {
-  if (error instanceof CellError) return `line ${line}, column '${error.column}': ${error.message}`;
-  const e = error as CsvError & { lines?: number; record?: unknown[] };
-  if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
-    return `line ${e.lines}: expected as many cells as the header has, got ${e.record?.length}`;
-  return e.message;
+/** The delimiter the header line uses most, outside quotes: a comma when none is used. */
+export function sniffDelimiter(text: string): string {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+  }
+  let best = ',';
+  for (const [delimiter, count] of counts) if (count > counts.get(best)!) best = delimiter;
+  return best;
 }
 
-/** Takes the header, then each row's cells into growing typed columns. */
+/** The first line of a file (its first 64 kB at most), checked to be UTF-8 rather than UTF-16. */
+function firstLine(file: string): string {
+  const bytes = Buffer.alloc(1 << 16);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const length = fs.readSync(fd, bytes, 0, bytes.length, 0);
+    const start = bytes.subarray(0, length);
+    if ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff))
+      throw new Error('the file is UTF-16 text: save it as UTF-8');
+    return start.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Takes the header, then each row's selected cells into growing typed columns. */
 class ColumnsBuilder {
-  private header?: string[];
-  private targetIndex = -1;
-  private cells: GrowingColumn[] = [];
+  /** For each column kept, its index in a record. */
+  private indices: number[] = [];
+  private columns: ColumnBuilder[] = [];
   private records = 0;
+  private hasTarget = false;
 
-  constructor(private readonly options: CsvOptions) {}
+  constructor(
+    private readonly selection: CsvSelection,
+    private readonly delimiter: string,
+  ) {}
 
   add(record: string[]): void {
     const index = this.records++;
-    if (this.header === undefined) return this.takeHeader(record);
-    for (let i = 0; i < record.length; i++) {
-      const value = readDecimal(record[i]);
-      if (value === undefined) throw new CellError(index, this.header[i], record[i]);
-      this.cells[i].push(value);
-    }
+    if (index === 0) return this.takeHeader(record);
+    for (let k = 0; k < this.indices.length; k++)
+      this.columns[k].add(record[this.indices[k]], index);
   }
 
-  finish(): Table {
-    const header = this.header;
-    if (header === undefined || this.cells[0].length === 0)
-      throw new Error('expected a header row and at least one row of data');
-    const all = this.cells.map((c) => c.finish());
-    const target = all[this.targetIndex];
-    const columns = all.filter((_, i) => i !== this.targetIndex);
-    const names = header.filter((_, i) => i !== this.targetIndex);
-    return { columns, target, names: { columns: names, target: header[this.targetIndex] } };
+  finish(): ReadColumns {
+    if (this.records < 2) throw new Error('expected a header row and at least one row of data');
+    return {
+      columns: this.columns.map((c) => c.finish()),
+      hasTarget: this.hasTarget,
+      rows: this.records - 1,
+      delimiter: this.delimiter,
+    };
   }
 
   private takeHeader(header: string[]): void {
-    const { target } = this.options;
-    this.targetIndex = target === undefined ? header.length - 1 : header.indexOf(target);
-    if (this.targetIndex < 0)
-      throw new Error(`no column named '${target}' (columns: ${header.join(', ')})`);
-    if (header.length < 2)
-      throw new Error(`expected input columns besides the target '${header[this.targetIndex]}'`);
-    this.header = header;
-    this.cells = header.map(() => new GrowingColumn());
+    const { target, features, ignore, noTarget } = this.selection;
+    const unnamed = header.indexOf('');
+    if (unnamed >= 0)
+      throw new CsvRecordError(0, `column ${unnamed + 1} has no name: name it in the header`);
+    const seen = new Map<string, number>();
+    header.forEach((name, i) => {
+      if (seen.has(name))
+        throw new CsvRecordError(
+          0,
+          `columns ${seen.get(name)! + 1} and ${i + 1} are both named '${name}': rename one`,
+        );
+      seen.set(name, i);
+    });
+    const columnOf = (name: string, role: string) => {
+      const i = seen.get(name);
+      if (i === undefined)
+        throw new Error(`no column named '${name}'${role} (columns: ${header.join(', ')})`);
+      return i;
+    };
+    for (const name of ignore ?? []) columnOf(name, ' to ignore');
+    let targetIndex: number | undefined;
+    if (!noTarget) {
+      targetIndex = target === undefined ? header.length - 1 : columnOf(target, '');
+      if (ignore?.includes(header[targetIndex]))
+        throw new Error(`'${header[targetIndex]}' is the target: it cannot be ignored too`);
+      if (features?.includes(header[targetIndex]))
+        throw new Error(`'${header[targetIndex]}' is the target: it cannot be a feature too`);
+    }
+    const inputs =
+      features !== undefined
+        ? features.map((name) => columnOf(name, noTarget ? ', which the model reads' : ''))
+        : header.map((_, i) => i).filter((i) => i !== targetIndex && !ignore?.includes(header[i]));
+    if (inputs.length === 0) {
+      const what = targetIndex === undefined ? '' : ` besides the target '${header[targetIndex]}'`;
+      throw new Error(`expected input columns${what}`);
+    }
+    this.hasTarget = targetIndex !== undefined;
+    this.indices = targetIndex === undefined ? inputs : [targetIndex, ...inputs];
+    const decimalComma = this.delimiter === ';';
+    this.columns = this.indices.map(
+      (i) => new ColumnBuilder(header[i], decimalComma, this.selection.kinds?.get(header[i])),
+    );
   }
 }
 
-/** A Float64Array that doubles when full, trimmed to its length at the end. */
-class GrowingColumn {
-  private values = new Float64Array(1024);
-  length = 0;
+/**
+ * One column's cells: numbers until the column turns out to hold text, decided by its first cell
+ * that is not missing. A number among text is a category like any other value; text among
+ * numbers is an error.
+ */
+class ColumnBuilder {
+  private kind: 'unknown' | 'number' | 'text';
+  private readonly numbers = new GrowingColumn(Float64Array);
+  private readonly codes = new GrowingColumn(Int32Array);
+  private readonly values = new Map<string, number>();
+  private first?: { record: number; cell: string };
+  private missing = 0;
+  private length = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly decimalComma: boolean,
+    kind?: 'number' | 'text',
+  ) {
+    this.kind = kind ?? 'unknown';
+  }
+
+  add(cell: string, record: number): void {
+    this.length++;
+    if (MISSING_CELLS.has(cell)) {
+      this.missing++;
+      if (this.kind === 'text') this.codes.push(-1);
+      else this.numbers.push(NaN);
+      return;
+    }
+    const number = readDecimal(cell) ?? (this.decimalComma ? readDecimalComma(cell) : undefined);
+    if (this.kind !== 'text') {
+      if (number !== undefined) {
+        this.kind = 'number';
+        this.numbers.push(number);
+        return;
+      }
+      const problem = this.problemWith(cell);
+      if (this.kind === 'number' || problem !== undefined)
+        throw new CsvRecordError(record, `'${cell}' ${problem ?? 'is not a number'}`, this.name);
+      // Text from the first cell on: the missing cells so far become missing codes.
+      this.kind = 'text';
+      for (let i = 1; i < this.length; i++) this.codes.push(-1);
+    } else if (number === undefined && cell.includes('\uFFFD')) {
+      throw new CsvRecordError(record, `'${cell}' ${this.problemWith(cell)}`, this.name);
+    }
+    this.first ??= { record, cell };
+    let code = this.values.get(cell);
+    if (code === undefined) this.values.set(cell, (code = this.values.size));
+    this.codes.push(code);
+  }
+
+  finish(): ReadColumn {
+    const { name, missing } = this;
+    if (this.kind === 'text')
+      return {
+        name,
+        kind: 'text',
+        codes: this.codes.finish() as Int32Array,
+        values: [...this.values.keys()],
+        missing,
+        first: this.first ?? { record: 1, cell: '' },
+      };
+    return { name, kind: 'number', values: this.numbers.finish() as Float64Array, missing };
+  }
+
+  private problemWith(cell: string): string | undefined {
+    if (cell.includes('\uFFFD')) return 'is not UTF-8 text: save the file as UTF-8';
+    return notANumber(cell);
+  }
+}
+
+/** A typed array that doubles when full, trimmed to its length at the end. */
+class GrowingColumn<A extends Float64Array | Int32Array> {
+  private values: A;
+  private length = 0;
+
+  constructor(private readonly type: { new (length: number): A }) {
+    this.values = new type(1024);
+  }
 
   push(value: number): void {
     if (this.length === this.values.length) {
-      const larger = new Float64Array(2 * this.values.length);
+      const larger = new this.type(2 * this.values.length);
       larger.set(this.values);
       this.values = larger;
     }
     this.values[this.length++] = value;
   }
 
-  finish(): Float64Array {
-    return this.values.slice(0, this.length);
+  finish(): A {
+    return this.values.slice(0, this.length) as A;
   }
 }

@@ -3,6 +3,7 @@
  * same rows as arrays of arrays would be a million small objects for the garbage collector.
  */
 import type { Dataset } from './datasets';
+import type { CsvSchema } from './encode';
 
 export interface Table {
   /** One column per input feature, each as long as `target`. */
@@ -13,6 +14,12 @@ export interface Table {
   classes?: number;
   /** The columns' names, when the data came with a header. */
   names?: { columns: string[]; target: string };
+  /** For a target of text: class k's name. */
+  classNames?: string[];
+  /** For a CSV: how its columns became the inputs, to be read the same way to predict. */
+  schema?: CsvSchema;
+  /** For a CSV: its rows left out for a missing cell, how many and the first few's records and lines. */
+  leftOut?: { count: number; records: number[]; lines?: number[] };
 }
 
 export function isTable(data: Dataset | Table): data is Table {
@@ -40,6 +47,12 @@ export function rowCount(table: Table): number {
 export function rowOf(table: Table, i: number, into: number[] = []): number[] {
   for (let k = 0; k < table.columns.length; k++) into[k] = table.columns[k][i];
   return into;
+}
+
+/** The rows at `indices`, in that order, as a Table of their own. */
+export function subset(table: Table, indices: readonly number[]): Table {
+  const pick = (column: Float64Array) => Float64Array.from(indices, (i) => column[i]);
+  return { ...table, columns: table.columns.map(pick), target: pick(table.target) };
 }
 
 /** The rows at `indices` as a small Dataset: a batch, or a sample to draw. */

@@ -39,6 +39,11 @@ export interface StepInfo {
   loss: number;
   /** On the batch just trained on; absent for regression. */
   accuracy?: number;
+  /** Every few steps, with held-out rows: the mean loss of those for early stopping… */
+  validationLoss?: number;
+  /** …and of (up to a thousand of) the test rows, with their accuracy for classes. */
+  testLoss?: number;
+  testAccuracy?: number;
 }
 
 export interface TrainerOptions {

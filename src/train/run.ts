@@ -4,7 +4,7 @@
  * once. The `train` command is this plus its options and its printing.
  */
 import type { Dataset } from '../data/datasets';
-import { loadCsv } from '../data/csv';
+import { loadCsv, type CsvOptions } from '../data/csv';
 import { dataset, type DatasetName } from '../data/index';
 import type { Table } from '../data/table';
 import { saveOnnx } from '../io/onnx';
@@ -13,7 +13,13 @@ import { MAX_REGION_CLASSES, boundaryChart, lossChart, renderChart } from '../vi
 import { writeSvg } from '../viz/render';
 import * as fs from 'fs';
 import * as path from 'path';
-import { JOB_DEFAULTS, TrainingJob, type JobSettings } from './job';
+import {
+  JOB_DEFAULTS,
+  TrainingJob,
+  withCsvDefaults,
+  type HeldOutFigures,
+  type JobSettings,
+} from './job';
 import type { StepInfo } from './loop';
 import { OutputFolder } from './output-folder';
 
@@ -28,7 +34,7 @@ export const ARTIFACTS = [
 
 export type DataSource =
   | { dataset: DatasetName; samples?: number; noise?: number }
-  | { csv: string; target?: string }
+  | ({ csv: string } & Omit<CsvOptions, 'signal'>)
   | Dataset
   | Table;
 
@@ -49,8 +55,10 @@ export interface TrainingRunResult {
   job: TrainingJob;
   /** Seconds spent in the training loop. */
   seconds: number;
-  /** On all the training data, for classification. */
+  /** On the rows trained on, for classification. */
   accuracy?: number;
+  /** On the test rows, when some were held out. */
+  test?: HeldOutFigures;
   /** The files written, in --out. */
   written: string[];
 }
@@ -77,7 +85,13 @@ export class TrainingInterrupted extends Error {
   }
 }
 
-export async function runTrainingJob(options: TrainingRunOptions): Promise<TrainingRunResult> {
+/**
+ * Reads the data, trains and writes the files. A CSV file is trained with CSV_DEFAULTS for the
+ * settings not given: standardised inputs, Adam, He initialisation, a test share and early
+ * stopping; the generated sets with micrograd's settings.
+ */
+export async function runTrainingJob(given: TrainingRunOptions): Promise<TrainingRunResult> {
+  const options = 'csv' in given.data ? withCsvDefaults(given) : given;
   TrainingJob.checkSettings(options);
   const { signal } = options;
   // Opened first: a folder that cannot be written, or one another run is writing, fails at once.
@@ -96,17 +110,18 @@ export async function runTrainingJob(options: TrainingRunOptions): Promise<Train
     await job.run({ signal, onStep: options.onStep });
     const seconds = (Date.now() - started) / 1000;
     const { accuracy, worst } = job.evaluate();
+    const test = job.test();
     const written = folder
       ? await writeArtifacts(job, folder, worst, options.onnx === true, signal)
       : [];
     if (onnxFile !== undefined) {
       // Written aside and renamed into place, so that the file is never half a model.
       const aside = `${onnxFile}.${process.pid}.partial`;
-      saveOnnx(job.model, aside);
+      saveOnnx(job.savedModel(), aside);
       fs.renameSync(aside, onnxFile);
       written.push(onnxFile);
     }
-    return { job, seconds, accuracy, written };
+    return { job, seconds, accuracy, test, written };
   } catch (error) {
     if (signal?.aborted && !folder?.isCommitted) {
       const kept = folder ? folder.present(ARTIFACTS) : [];
@@ -137,10 +152,33 @@ async function load(
   seed: number,
   signal?: AbortSignal,
 ): Promise<Dataset | Table> {
-  if ('csv' in source) return loadCsv(source.csv, { target: source.target, signal });
+  if ('csv' in source) {
+    const { csv, ...options } = source;
+    return loadCsv(csv, { ...options, signal });
+  }
   if ('dataset' in source)
     return dataset(source.dataset, source.samples ?? 100, { noise: source.noise, seed });
   return source;
+}
+
+/**
+ * The loss chart, with the test rows' loss and accuracy dashed beside the training figures when
+ * some were held out (measured every few steps, where the history has them).
+ */
+function withTestCurves(history: readonly StepInfo[]) {
+  const spec = lossChart(history);
+  const tested = history.filter((h) => h.testLoss !== undefined);
+  if (tested.length === 0) return spec;
+  const values = (spec.data as { values: Record<string, unknown>[] }).values;
+  for (const value of values) value.rows = 'training';
+  for (const { step, testLoss, testAccuracy } of tested) {
+    values.push({ step, measure: 'loss', value: testLoss, rows: 'test' });
+    if (testAccuracy !== undefined)
+      values.push({ step, measure: 'accuracy', value: testAccuracy, rows: 'test' });
+  }
+  const encoding = spec.encoding as Record<string, unknown>;
+  encoding.strokeDash = { field: 'rows', type: 'nominal', title: null };
+  return spec;
 }
 
 /** Writes the charts, the graph of the worst row's loss and the model, then moves them in together. */
@@ -158,7 +196,7 @@ async function writeArtifacts(
     names.push(name);
   };
   await write('loss.svg', async () =>
-    fs.writeFileSync(folder.path('loss.svg'), await renderChart(lossChart(job.history))),
+    fs.writeFileSync(folder.path('loss.svg'), await renderChart(withTestCurves(job.history))),
   );
   const labels = job.task.labels;
   if (
@@ -177,8 +215,9 @@ async function writeArtifacts(
   await write('graph.svg', () =>
     writeSvg(job.rowLoss(worst), folder.path('graph.svg'), { collapse: model, parameters: model }),
   );
-  await write('model.json', () => saveModel(model, folder.path('model.json'), job.trainedFor()));
-  if (onnx) await write('model.onnx', () => saveOnnx(model, folder.path('model.onnx')));
+  const saved = job.savedModel();
+  await write('model.json', () => saveModel(saved, folder.path('model.json'), job.trainedFor()));
+  if (onnx) await write('model.onnx', () => saveOnnx(saved, folder.path('model.onnx')));
   signal?.throwIfAborted();
   return folder.commit(names, ARTIFACTS);
 }

@@ -12,7 +12,7 @@ export type TaskChoice = (typeof TASKS)[number];
 export interface Task {
   kind: 'classification' | 'regression';
   /** For classification: the label each class stands for, class k being labels[k]. */
-  labels?: number[];
+  labels?: (number | string)[];
   /** Why this task, to be said to the user. */
   reason: string;
 }
@@ -24,6 +24,24 @@ export const MAX_CLASSES = 1000;
 
 export function decideTask(data: Table, asked: TaskChoice = 'auto'): Task {
   checkChoice('task', asked, TASKS);
+  const names = data.classNames;
+  if (names !== undefined) {
+    if (asked === 'regression') {
+      throw new Error(
+        `the target '${data.names?.target}' is text (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}): ` +
+          'it can be classes, not a number to predict',
+      );
+    }
+    if (names.length < 2)
+      throw new Error(`the target is '${names[0]}' in every row: classification needs two classes`);
+    if (asked === 'auto' && names.length > MAX_INFERRED_CLASSES) {
+      throw new Error(
+        `the target '${data.names?.target}' has ${names.length} different values, too many to be taken for classes: ` +
+          `ask for task 'classification' to take them as classes, or choose another target`,
+      );
+    }
+    return { kind: 'classification', labels: names, reason: "the target's names" };
+  }
   if (asked === 'regression') return { kind: 'regression', reason: 'asked for' };
   if (data.classes !== undefined) {
     const labels = Array.from({ length: data.classes }, (_, k) => k);
@@ -57,6 +75,7 @@ export function decideTask(data: Table, asked: TaskChoice = 'auto'): Task {
 export function encodeClasses(data: Table, task: Task): Table {
   if (task.kind === 'regression') return { ...data, classes: undefined };
   const labels = task.labels!;
+  if (data.classNames !== undefined) return data; // its targets are class indices already
   if (data.classes === labels.length && labels.every((label, k) => label === k)) return data;
   const index = new Map(labels.map((label, k) => [label, k]));
   const target = data.target.map((label) => index.get(label)!);
@@ -70,7 +89,9 @@ export function describeTask(task: Task): string {
   const identity = labels.every((label, k) => label === k);
   const classes = identity
     ? `labels ${labels.join(', ')}`
-    : labels.map((label, k) => `label ${label} is class ${k}`).join(', ');
+    : typeof labels[0] === 'string'
+      ? labels.join(', ')
+      : labels.map((label, k) => `label ${label} is class ${k}`).join(', ');
   return `classification, ${labels.length} classes: ${classes} (${task.reason})`;
 }
 
