@@ -24,7 +24,7 @@
  */
 import { AnomalyError, detectingAnomaly } from './anomaly';
 import { OpCode, Value } from './engine';
-import { add, div, mul, neg, pow, sub } from './runtime';
+import { div, mul, neg, pow, sub } from './runtime';
 
 /** A value or a gradient while grad works: a Value in a graph, or a number, which is a constant. */
 type Scalar = Value | number;
@@ -69,24 +69,24 @@ export function grad(
     if (p >= 0) leadsToInput[p] = 1;
   }
   for (let i = 0; i < n; i++) {
-    if (leadsToInput[i] === 0 && order[i].children.some((c) => leadsToInput[positionOf(c)] === 1))
-      leadsToInput[i] = 1;
+    for (const operand of order[i].operands) {
+      if (typeof operand !== 'number' && leadsToInput[positionOf(operand)] === 1) {
+        leadsToInput[i] = 1;
+        break;
+      }
+    }
   }
   const wanted = (operand: Value | number): operand is Value =>
     typeof operand !== 'number' && leadsToInput[positionOf(operand)] === 1;
 
-  // Each node's gradient: the sum of the shares its users gave it, added in the order given,
-  // as backward() adds them into `.grad`; undefined until one is given.
-  const gradients = new Array<Scalar | undefined>(n);
-  const give = (operand: Value, share: Scalar): void => {
-    const p = positionOf(operand);
-    const sum = gradients[p];
-    gradients[p] = sum === undefined ? share : add(sum, share);
-  };
-  gradients[n - 1] = 1;
+  const sums = building ? graphSums(n) : numberSums(n);
+  const give = (operand: Value, factor: Scalar, g: Scalar): void =>
+    sums.give(positionOf(operand), factor, g);
+  sums.give(n - 1, 1, 1);
   for (let i = n - 1; i >= 0; i--) {
-    const g = gradients[i];
-    if (g === undefined || leadsToInput[i] === 0) continue;
+    if (leadsToInput[i] === 0) continue;
+    const g = sums.total(i);
+    if (g === undefined) continue;
     const node = order[i];
     try {
       shareOut(node, g, at, wanted, give);
@@ -98,11 +98,94 @@ export function grad(
 
   return inputs.map((input) => {
     const p = positionOf(input);
-    const g = p >= 0 ? gradients[p] : undefined;
+    const g = p >= 0 ? sums.total(p) : undefined;
     if (g === undefined) return new Value(0);
     if (typeof g === 'number') return new Value(g);
     return createGraph ? g : new Value(g.data);
   });
+}
+
+/**
+ * Each node's gradient, by position: the sum of the shares its users give it, each a factor
+ * times the user's gradient, added from 0 in the order given, as backward() adds them into
+ * `.grad`.
+ */
+interface Sums {
+  give(p: number, factor: Scalar, g: Scalar): void;
+  /** The gradient of the node at p, once every share is in; undefined if none was given. */
+  total(p: number): Scalar | undefined;
+}
+
+/** Sums of numbers, added as the shares come. */
+function numberSums(n: number): Sums {
+  const totals = new Float64Array(n);
+  const given = new Uint8Array(n);
+  return {
+    give(p, factor, g) {
+      totals[p] += (factor as number) * (g as number);
+      given[p] = 1;
+    },
+    total: (p) => (given[p] === 1 ? totals[p] : undefined),
+  };
+}
+
+/**
+ * Sums as nodes: a node's shares are kept until its gradient is asked for, then made one
+ * weighted-sum node (a weight's gradient, the sum over every point of its input times the
+ * neuron's gradient, is one node, not a product and an addition per point). The products keep
+ * backward()'s order, so the sum has backward()'s bits.
+ */
+function graphSums(n: number): Sums {
+  const factors = new Array<Scalar[] | undefined>(n);
+  const gradients = new Array<Scalar[] | undefined>(n);
+  const totals = new Array<Scalar | undefined>(n);
+  let zero: Value | undefined; // the weighted sums' bias
+  return {
+    give(p, factor, g) {
+      (factors[p] ??= []).push(factor);
+      (gradients[p] ??= []).push(g);
+    },
+    total(p) {
+      const f = factors[p];
+      const g = gradients[p];
+      if (totals[p] !== undefined || f === undefined || g === undefined) return totals[p];
+      factors[p] = gradients[p] = undefined;
+      return (totals[p] = sumOfProducts(f, g, () => (zero ??= new Value(0))));
+    },
+  };
+}
+
+/** Σ factors[k] × gradients[k], added from 0 in order: a number if all are numbers, else a Value. */
+function sumOfProducts(factors: Scalar[], gradients: Scalar[], zero: () => Value): Scalar {
+  if (factors.length === 1) return factors[0] === 1 ? gradients[0] : mul(factors[0], gradients[0]);
+  if (factors.every(isNumber) && gradients.every(isNumber)) {
+    let total = 0;
+    for (let k = 0; k < factors.length; k++)
+      total += (factors[k] as number) * (gradients[k] as number);
+    return total;
+  }
+  const weights: Value[] = [];
+  const inputs: Scalar[] = [];
+  for (let k = 0; k < factors.length; k++) {
+    const f = factors[k];
+    const g = gradients[k];
+    if (typeof g !== 'number') {
+      weights.push(g);
+      inputs.push(f);
+    } else if (typeof f !== 'number') {
+      weights.push(f);
+      inputs.push(g);
+    } else {
+      // A constant share, as a constant weight times 1, keeps its place in the additions' order.
+      weights.push(new Value(f * g));
+      inputs.push(1);
+    }
+  }
+  return Value.weightedSum(zero(), weights, inputs);
+}
+
+function isNumber(x: Scalar): x is number {
+  return typeof x === 'number';
 }
 
 /**
@@ -136,17 +219,17 @@ export function hvp(output: Value, inputs: readonly Value[], vector: readonly nu
 }
 
 /**
- * Gives each wanted operand of `node` its share of the node's gradient g: g times the local
- * derivative, as backward() computes it, with operations that build Values where the operands
- * are Values and compute numbers where they are numbers. `at` is a node as an operand of a share:
- * the node itself, or its number.
+ * Gives each wanted operand of `node` its share of the node's gradient g: the local derivative
+ * (the factor) times g, with backward()'s formulas, built with operations that make Values where
+ * the operands are Values and compute numbers where they are numbers. `at` is a node as an
+ * operand of a factor: the node itself, or its number.
  */
 function shareOut(
   node: Value,
   g: Scalar,
   at: (node: Value) => Scalar,
   wanted: (operand: Value | number) => operand is Value,
-  give: (operand: Value, share: Scalar) => void,
+  give: (operand: Value, factor: Scalar, g: Scalar) => void,
 ): void {
   if (node.code === OpCode.Leaf) return;
   const operands = node.operands;
@@ -158,72 +241,73 @@ function shareOut(
     case OpCode.Add:
     case OpCode.AddConstant:
     case OpCode.SubConstant:
-      if (wanted(a)) give(a, g);
-      if (wanted(b)) give(b, g);
+      if (wanted(a)) give(a, 1, g);
+      if (wanted(b)) give(b, 1, g);
       return;
     case OpCode.Sub:
-      if (wanted(a)) give(a, g);
-      if (wanted(b)) give(b, neg(g));
+      if (wanted(a)) give(a, 1, g);
+      if (wanted(b)) give(b, -1, g);
       return;
     case OpCode.Neg:
     case OpCode.ConstantSub:
-      return give(a, neg(g));
+      return give(a, -1, g);
     case OpCode.Mul:
-      if (wanted(a)) give(a, mul(at(b as Value), g));
-      if (wanted(b)) give(b, mul(at(a), g));
+      if (wanted(a)) give(a, at(b as Value), g);
+      if (wanted(b)) give(b, at(a), g);
       return;
     case OpCode.MulConstant:
-      return give(a, mul(b as number, g));
+      return give(a, b as number, g);
+    // A quotient's share is g divided, not g times a reciprocal: backward()'s bits.
     case OpCode.Div:
-      if (wanted(a)) give(a, div(g, at(b as Value)));
-      if (wanted(b)) give(b, neg(mul(div(at(node), at(b)), g)));
+      if (wanted(a)) give(a, 1, div(g, at(b as Value)));
+      if (wanted(b)) give(b, neg(div(at(node), at(b))), g);
       return;
     case OpCode.DivConstant:
-      return give(a, div(g, b as number));
+      return give(a, 1, div(g, b as number));
     case OpCode.ConstantDiv:
-      return give(a, neg(mul(div(at(node), at(a)), g)));
+      return give(a, neg(div(at(node), at(a))), g);
     case OpCode.Pow: {
       const e = b as Value;
       // d(a^e)/da = e a^(e-1), taken as 0 where e = 0 (where backward() gets 0 * 0^-1 = NaN at
       // a = 0), as PyTorch does.
-      if (wanted(a) && e.data !== 0) give(a, mul(mul(at(e), pow(at(a), sub(at(e), 1))), g));
+      if (wanted(a) && e.data !== 0) give(a, mul(at(e), pow(at(a), sub(at(e), 1))), g);
       // d(a^e)/de = a^e ln a: NaN for a < 0, where the real power has no derivative in e, and
       // taken as 0 at a = 0 for e >= 0, as PyTorch takes them.
-      if (wanted(e) && !(a.data === 0 && e.data >= 0)) give(e, mul(mul(at(node), log(at(a))), g));
+      if (wanted(e) && !(a.data === 0 && e.data >= 0)) give(e, mul(at(node), log(at(a))), g);
       return;
     }
     case OpCode.PowConstant: {
       const k = b as number;
-      if (k !== 0) give(a, mul(mul(k, pow(at(a), k - 1)), g)); // a^0 is constant, even at 0
+      if (k !== 0) give(a, mul(k, pow(at(a), k - 1)), g); // a^0 is constant, even at 0
       return;
     }
     case OpCode.ConstantPow: {
       const k = b as number;
-      if (!(k === 0 && a.data >= 0)) give(a, mul(mul(at(node), Math.log(k)), g));
+      if (!(k === 0 && a.data >= 0)) give(a, mul(at(node), Math.log(k)), g);
       return;
     }
     case OpCode.Relu:
-      if (node.data > 0) give(a, g);
+      if (node.data > 0) give(a, 1, g);
       return;
     case OpCode.Tanh:
-      return give(a, mul(sub(1, mul(at(node), at(node))), g));
+      return give(a, sub(1, mul(at(node), at(node))), g);
     case OpCode.Sigmoid:
-      return give(a, mul(mul(at(node), sub(1, at(node))), g));
+      return give(a, mul(at(node), sub(1, at(node))), g);
     case OpCode.Exp:
-      return give(a, mul(at(node), g));
+      return give(a, at(node), g);
     case OpCode.Log:
-      return give(a, div(g, at(a)));
+      return give(a, 1, div(g, at(a)));
     case OpCode.Sum:
-      for (const term of operands) if (wanted(term)) give(term, g);
+      for (const term of operands) if (wanted(term)) give(term, 1, g);
       return;
     case OpCode.WeightedSum:
       // The bias, then each weight w and its input x, as the products w * x would share.
-      if (wanted(a)) give(a, g);
+      if (wanted(a)) give(a, 1, g);
       for (let k = 1; k < operands.length; k += 2) {
         const w = operands[k] as Value;
         const x = operands[k + 1];
-        if (wanted(w)) give(w, mul(typeof x === 'number' ? x : at(x), g));
-        if (wanted(x)) give(x, mul(at(w), g));
+        if (wanted(w)) give(w, typeof x === 'number' ? x : at(x), g);
+        if (wanted(x)) give(x, at(w), g);
       }
       return;
     case OpCode.Custom:
