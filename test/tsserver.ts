@@ -10,8 +10,11 @@ export class TsServer {
   private buffer = Buffer.alloc(0);
   private readonly pending = new Map<number, (response: Response) => void>();
 
-  constructor(pluginProbeLocation: string) {
-    const tsserver = path.join(require.resolve('typescript'), '..', 'tsserver.js');
+  /** A tsserver (this repository's TypeScript's by default) that looks for plugins in `pluginProbeLocation`/node_modules. */
+  constructor(
+    pluginProbeLocation: string,
+    tsserver = path.join(require.resolve('typescript'), '..', 'tsserver.js'),
+  ) {
     this.process = spawn(
       process.execPath,
       [
