@@ -36,13 +36,17 @@ function median(runs: number, f: () => void): number {
   return times[runs >> 1];
 }
 
-/** The heap a structure made by `make` keeps alive, in bytes, and the structure. */
+/**
+ * The heap, in bytes, that one structure made by `make` keeps alive: the mean over several kept
+ * at once, after a first one made to warm up (its compiled code is heap too). And one of them.
+ */
 function heapOf<T>(make: () => T): { bytes: number; kept: T } {
+  make();
   gc!();
   const before = process.memoryUsage().heapUsed;
-  const kept = make();
+  const kept = Array.from({ length: 10 }, make);
   gc!();
-  return { bytes: process.memoryUsage().heapUsed - before, kept };
+  return { bytes: (process.memoryUsage().heapUsed - before) / kept.length, kept: kept[0] };
 }
 
 const L = heapOf(loss);
