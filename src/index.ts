@@ -1,8 +1,11 @@
 export * from './browser';
 export { loadCsv, parseCsv } from './data/csv';
 export type { CsvOptions } from './data/csv';
-export { modelToJson, modelFromJson, saveModel, loadModel } from './serialize';
-export type { ModelJson, TrainedFor } from './serialize';
+export type { CsvSchema, InputColumn } from './data/encode';
+export { modelToJson, modelFromJson, saveModel, loadModel, loadTrainedModel } from './serialize';
+export type { ModelJson, Standardization, TrainedFor } from './serialize';
+export { predictCsv } from './train/predict';
+export type { PredictOptions, PredictSummary } from './train/predict';
 export { runTrainingJob, TrainingInterrupted, ARTIFACTS } from './train/run';
 export type { DataSource, TrainingRunOptions, TrainingRunResult } from './train/run';
 export { OutputFolder, OutputFolderBusyError } from './train/output-folder';

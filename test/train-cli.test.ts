@@ -66,7 +66,9 @@ test('trains on a CSV file, with Adam and mini-batches', () => {
     '4',
   );
   expect(status).toBe(0);
-  expect(stdout).toMatch(/trained MLP\(2, \[4, 1\]\) for 15 steps/);
+  // 26 rows trained on (8 held out to test, 6 to stop early): two batches an epoch.
+  expect(stdout).toContain('rows: 40, 26 to train on, 6 held out to stop early, 8 to test on');
+  expect(stdout).toMatch(/trained MLP\(2, \[4, 1\]\) for 10 steps/);
   expect(stdout).toMatch(/^accuracy \d+\.\d%$/m);
 }, 60_000);
 
@@ -101,7 +103,7 @@ test.each([
   ],
   [['--csv', 'no-such.csv'], 'gradscript: cannot read no-such.csv'],
   [['--batch-size', '0', '--epochs', '2'], "expected a whole number of at least 1, got '0'"],
-  [['--target', 'price'], 'gradscript: --target names a column of the --csv file'],
+  [['--target', 'price'], 'gradscript: --target is about the --csv file: give --csv FILE too'],
   [['--l2', '-1', '--steps', '2'], 'gradscript: l2 must be a finite number of at least 0, got -1'],
   [
     ['--dataset', 'spiral', '--loss', 'hinge'],

@@ -57,8 +57,12 @@ describe('1. data at scale', () => {
     const { status, stdout, stderr } = train('--csv', csv, '--epochs', '1', '--out', out);
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    expect(stdout).toContain('on 120000 rows, mini-batches of 32 (more than 1000 rows');
-    expect(stdout).toMatch(/trained MLP\(2, \[16, 16, 1\]\) for 3750 steps/);
+    expect(stdout).toContain(
+      'rows: 120000, 95000 to train on, 1000 held out to stop early, 24000 to test on',
+    );
+    expect(stdout).toContain('on 95000 rows, mini-batches of 32 (more than 1000 rows');
+    expect(stdout).toMatch(/trained MLP\(2, \[16, 16, 1\]\) for 2969 steps/);
+    expect(Number(/^test accuracy (\S+)%$/m.exec(stdout)![1])).toBeGreaterThan(90);
     expect(Number(/^accuracy (\S+)%$/m.exec(stdout)![1])).toBeGreaterThan(90);
     for (const file of ['loss.svg', 'boundary.svg', 'graph.svg']) {
       const svg = fs.readFileSync(path.join(out, file), 'utf8');
@@ -76,7 +80,7 @@ describe('1. data at scale', () => {
     const { status, stderr } = train('--csv', csv, '--batch-size', 'full', '--out', dir);
     expect(status).toBe(1);
     expect(stderr).toMatch(
-      /^gradscript: a batch of 120,000 rows makes a graph of about \d+ million values, more than memory holds \(5 million\): use batches of at most [\d,]+ rows\n$/,
+      /^gradscript: a batch of 95,000 rows makes a graph of about \d+ million values, more than memory holds \(5 million\): use batches of at most [\d,]+ rows\n$/,
     );
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);

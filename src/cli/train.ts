@@ -127,7 +127,7 @@ export function trainCommand(): Command {
     )
     .option(
       `--steps <n>`,
-      `optimizer steps (default ${JOB_DEFAULTS.steps}; for --csv up to ${CSV_DEFAULTS.steps}, stopping early once the loss of held-out training rows has not improved for ${CSV_DEFAULTS.patience})`,
+      `optimizer steps (default ${JOB_DEFAULTS.steps}; for --csv up to ${CSV_DEFAULTS.steps}, stopping early once the loss of held-out training rows, measured every 10 steps or so, has not improved ${CSV_DEFAULTS.patience} times running)`,
       positive,
     )
     .option('--epochs <n>', 'passes over the data, instead of --steps', positive)

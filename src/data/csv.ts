@@ -132,7 +132,11 @@ export async function readCsvFile(file: string, selection: CsvSelection): Promis
 }
 
 /** The error as the user sees it: the file, then where and what. */
-async function locatedInFile(file: string, error: unknown, delimiter: string): Promise<Error> {
+export async function locatedInFile(
+  file: string,
+  error: unknown,
+  delimiter: string,
+): Promise<Error> {
   if ((error as Error).name === 'AbortError') return error as Error; // asked for: not the file's fault
   // A failed system call (open, read) comes with its name; everything else is the content's fault.
   if ((error as NodeJS.ErrnoException).syscall) return failure(file, error);
@@ -158,8 +162,10 @@ function describe(error: unknown, lineOf: (record: number) => number): string {
   const e = error as CsvError & { lines?: number; record?: unknown[] };
   if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
     return `line ${e.lines}: expected as many cells as the header has, got ${e.record?.length}`;
-  if (e.code?.startsWith('CSV_') && e.lines !== undefined)
-    return `line ${e.lines}: ${e.message.replace(/ at line \d+/, '')}`;
+  // The parser's own errors (quotes, mostly) say their line in the message, some in a field too.
+  const line = e.lines ?? / at line (\d+)/.exec(e.message)?.[1];
+  if (typeof e.code === 'string' && line !== undefined)
+    return `line ${line}: ${e.message.replace(/ at line \d+/, '')}`;
   return (error as Error).message;
 }
 

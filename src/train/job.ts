@@ -58,8 +58,9 @@ export interface JobSettings {
   /** The share of rows held out to test on, chosen by the seed (none by default). */
   testShare?: number;
   /**
-   * Early stopping: a share of the training rows is held out, and training stops once their
-   * loss has not improved for this many steps, keeping the weights of the best step.
+   * Early stopping: a share of the training rows is held out, their loss measured every few
+   * steps (every 10, or each epoch, or each twentieth of the run if sooner), and training
+   * stops once it has not improved for this many measures, keeping the weights of the best.
    */
   patience?: number;
 }
@@ -89,7 +90,7 @@ export const CSV_DEFAULTS = {
   standardize: true,
   testShare: 0.2,
   steps: 2000,
-  patience: 200,
+  patience: 20,
 } as const satisfies JobSettings;
 
 /** The settings with CSV_DEFAULTS for those not given (He initialisation for ReLU, else Xavier). */
@@ -160,7 +161,7 @@ export class TrainingJob {
       throw new RangeError(`the test share must be a number from 0 to 0.9, got ${share}`);
     const patience = settings.patience;
     if (patience !== undefined && !(Number.isInteger(patience) && patience >= 1))
-      throw new RangeError(`patience must be a positive whole number of steps, got ${patience}`);
+      throw new RangeError(`patience must be a positive whole number, got ${patience}`);
     checkL2(settings.l2 ?? JOB_DEFAULTS.l2);
     if (settings.steps !== undefined && settings.epochs !== undefined) {
       throw new Error(
@@ -282,7 +283,7 @@ export class TrainingJob {
     if (this.best === undefined || loss < this.best.loss)
       this.best = { loss, step: info.step, weights: weights() };
     const last = info.step + 1 === this.steps;
-    if (info.step - this.best.step >= this.settings.patience! || last) {
+    if (info.step - this.best.step >= this.settings.patience! * this.checkEvery || last) {
       // The best step's weights: later ones fit the training rows better and others worse.
       this.model.parameters().forEach((p, i) => (p.data = this.best!.weights[i]));
       this.keptStep = this.best.step + 1;

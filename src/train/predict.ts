@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { parse } from 'csv-parse';
-import { readCsvFile } from '../data/csv';
+import { locatedInFile, readCsvFile } from '../data/csv';
 import { inputsFor, type InputColumn } from '../data/encode';
 import { loadTrainedModel, type TrainedFor } from '../serialize';
 import { LOSSES, Predictor, predictedClass } from './loop';
@@ -50,8 +50,8 @@ export async function predictCsv(options: PredictOptions): Promise<PredictSummar
   try {
     inputs = inputsFor(read, columns);
   } catch (error) {
-    // An unknown category: the reader says where, as it does for its own refusals.
-    throw new Error(`${options.csv}: ${(error as Error).message}`);
+    // An unknown category, said by line as the reader says its own refusals.
+    throw await locatedInFile(options.csv, error, read.delimiter);
   }
   if (inputs.columns.length !== model.nin) {
     throw new Error(
