@@ -61,6 +61,28 @@ describe('gradscript run', () => {
   });
 });
 
+describe('gradscript run runs ES modules as Node does', () => {
+  let dir: string;
+  beforeAll(() => {
+    // A copy with a node_modules of its own (a cache of its own, and gradscript to import).
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-run-esm-'));
+    fs.cpSync(path.join(fixtures, 'run-esm'), dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(root, path.join(dir, 'node_modules', 'gradscript'), 'dir');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a "type": "module" script: top-level await, import.meta.url, ./x.js as x.ts, a .cts import', () => {
+    const first = runIn(dir, ['main.ts', 'a', 'b'], { GRADSCRIPT_CACHE_DEBUG: '1' });
+    expect(first.stdout).toBe('12 16 true a b\n');
+    expect(first.stderr).toContain('gradscript cache: wrote');
+    expect(first.status).toBe(0);
+    const second = runIn(dir, ['main.ts', 'a', 'b'], { GRADSCRIPT_CACHE_DEBUG: '1' });
+    expect(second.stdout).toBe('12 16 true a b\n');
+    expect(second.stderr).toMatch(/^gradscript cache: hit/);
+  });
+});
+
 describe('gradscript run caches the compiled script', () => {
   const projects: string[] = [];
   afterAll(() => projects.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
