@@ -14,6 +14,8 @@ export class TsServer {
   constructor(
     pluginProbeLocation: string,
     tsserver = path.join(require.resolve('typescript'), '..', 'tsserver.js'),
+    /** More arguments, such as `--globalPlugins NAME` (as VS Code passes an extension's plugins). */
+    extraArguments: string[] = [],
   ) {
     this.process = spawn(
       process.execPath,
@@ -22,6 +24,7 @@ export class TsServer {
         '--disableAutomaticTypingAcquisition',
         '--pluginProbeLocations',
         pluginProbeLocation,
+        ...extraArguments,
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
