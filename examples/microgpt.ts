@@ -2,7 +2,7 @@
  * microgpt: Karpathy's microgpt.py (February 2026; a copy is in test/reference/microgpt.py), the
  * whole algorithm of a GPT in about 200 lines, ported function for function in natural
  * arithmetic. A one-layer transformer (token and position embeddings, RMSNorm, 4-head causal
- * attention with a KV cache, a ReLU MLP) learns the 32,032 names of makemore's names.txt one name
+ * attention with a KV cache, a ReLU MLP) learns the 32,033 names of makemore's names.txt one name
  * a step, by Adam with a linearly decaying learning rate, then makes up new names at
  * temperature 0.5. With Python's random module (PythonRandom) it draws the same weights,
  * shuffles the names the same way and samples the same names, so it prints microgpt.py's losses,
