@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { XMLValidator } from 'fast-xml-parser';
 import { onnx } from 'onnx-proto';
+import { parse } from 'csv-parse/sync';
 import { expectClose } from './helpers';
 import {
   Adam,
@@ -13,7 +14,11 @@ import {
   dataset,
   exportOnnx,
   importOnnx,
+  loadModel,
   loadOnnx,
+  loadTrainedModel,
+  predictCsv,
+  runTrainingJob,
   saveModel,
   saveOnnx,
   train,
@@ -21,6 +26,7 @@ import {
   type DatasetName,
   type LossName,
 } from '../src';
+import { modelInputs } from '../src/train/predict';
 
 /**
  * ONNX Runtime Web loads its WebAssembly with a dynamic import(), which jest's module sandbox
@@ -578,4 +584,60 @@ describe('gradscript inspect', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(message);
   });
+});
+
+describe('a model trained on a CSV, its encoding and standardisation saved with it', () => {
+  test.each([
+    ['penguins.csv', 'Species', []],
+    ['cars.csv', 'Miles_per_Gallon', ['Name', 'Year']],
+  ])(
+    '%s: predict, loadModel and ONNX Runtime give the same predictions',
+    async (name, target, ignore) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-csv-onnx-'));
+      const csv = path.join(__dirname, 'fixtures', 'data', name);
+      const onnxFile = path.join(dir, 'model.onnx');
+      const modelFile = path.join(dir, 'model.json');
+      const { job } = await runTrainingJob({ data: { csv, target, ignore }, onnx: onnxFile });
+      saveModel(job.savedModel(), modelFile, job.trainedFor());
+      const out = path.join(dir, 'predictions.csv');
+      await predictCsv({ model: modelFile, csv, out });
+      const predicted = parse(fs.readFileSync(out, 'utf8'), { columns: true }) as Record<
+        string,
+        string
+      >[];
+      const { trainedFor } = loadTrainedModel(modelFile);
+      const { inputs } = await modelInputs(csv, trainedFor.columns!);
+      const rows = predicted.map((_, r) => r).filter((r) => inputs.complete[r] === 1);
+      expect(rows.length).toBeLessThan(predicted.length); // some rows have a missing cell…
+      for (const r of predicted.keys())
+        if (!inputs.complete[r]) expect(predicted[r].prediction).toBe(''); // …and no prediction
+      const points = rows.map((r) => inputs.columns.map((column) => column[r]));
+      const fromJson = loadModel(modelFile);
+      const fromRuntime = await runOnnxRuntime(fs.readFileSync(onnxFile), points);
+      const softmax = (z: readonly number[]) => {
+        const e = z.map((v) => Math.exp(v - Math.max(...z)));
+        return e.map((v) => v / e.reduce((a, b) => a + b));
+      };
+      const labels = trainedFor.labels;
+      points.forEach((point, i) => {
+        const row = predicted[rows[i]];
+        const json = fromJson.forward(point).map((v) => v.data);
+        const runtime = fromRuntime[i];
+        if (labels === undefined) {
+          // predict writes 7 significant digits; ONNX computes in float32.
+          expect(Number(row.prediction)).toBeCloseTo(json[0], 3);
+          expect(Math.abs(runtime[0] - json[0]) / Math.abs(json[0])).toBeLessThan(1e-5);
+          return;
+        }
+        const [p, q] = [softmax(json), softmax(runtime)];
+        const best = p.indexOf(Math.max(...p));
+        expect(row.prediction).toBe(labels[best]);
+        expect(Number(row.probability)).toBeCloseTo(p[best], 6);
+        expect(q.indexOf(Math.max(...q))).toBe(best);
+        expect(Math.abs(q[best] - p[best])).toBeLessThan(1e-5);
+      });
+      fs.rmSync(dir, { recursive: true });
+    },
+    60_000,
+  );
 });

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { parse } from 'csv-parse';
-import { locatedInFile, readCsvFile } from '../data/csv';
+import { locatedInFile, readCsvFile, type ReadColumns } from '../data/csv';
 import { inputsFor, type InputColumn } from '../data/encode';
 import { loadTrainedModel, type TrainedFor } from '../serialize';
 import { LOSSES, Predictor, predictedClass } from './loop';
@@ -40,19 +40,7 @@ const MISSING_SHOWN = 5;
 export async function predictCsv(options: PredictOptions): Promise<PredictSummary> {
   const { model, trainedFor } = loadTrainedModel(options.model);
   const columns = checkColumns(options.model, trainedFor);
-  const read = await readCsvFile(options.csv, {
-    features: columns.map((c) => c.name),
-    noTarget: true,
-    kinds: new Map(columns.map((c) => [c.name, c.kind === 'number' ? 'number' : 'text'])),
-    delimiter: options.delimiter,
-  });
-  let inputs: ReturnType<typeof inputsFor>;
-  try {
-    inputs = inputsFor(read, columns);
-  } catch (error) {
-    // An unknown category, said by line as the reader says its own refusals.
-    throw await locatedInFile(options.csv, error, read.delimiter);
-  }
+  const { read, inputs } = await modelInputs(options.csv, columns, options.delimiter);
   if (inputs.columns.length !== model.nin) {
     throw new Error(
       `${options.model}: its columns make ${inputs.columns.length} inputs, but the model takes ${model.nin}`,
@@ -98,6 +86,29 @@ export async function predictCsv(options: PredictOptions): Promise<PredictSummar
     missing: { count: missingRows.length, lines },
     added,
   };
+}
+
+/**
+ * A file's rows as a model's inputs: its `columns` read by name (others ignored) and encoded as
+ * in training, and for each row whether it has them all.
+ */
+export async function modelInputs(
+  file: string,
+  columns: readonly InputColumn[],
+  delimiter?: string,
+): Promise<{ read: ReadColumns; inputs: ReturnType<typeof inputsFor> }> {
+  const read = await readCsvFile(file, {
+    features: columns.map((c) => c.name),
+    noTarget: true,
+    kinds: new Map(columns.map((c) => [c.name, c.kind === 'number' ? 'number' : 'text'])),
+    delimiter,
+  });
+  try {
+    return { read, inputs: inputsFor(read, columns) };
+  } catch (error) {
+    // An unknown category, said by line as the reader says its own refusals.
+    throw await locatedInFile(file, error, read.delimiter);
+  }
 }
 
 function checkColumns(file: string, trainedFor: TrainedFor): InputColumn[] {
