@@ -511,10 +511,11 @@ test('an optional chain is not skipped past: `m?.w * 2` is reported as it is on 
   const text =
     "import { Value } from 'gradscript';\nconst m: { w: Value } | undefined = Math.random() > 2 ? { w: new Value(1) } : undefined;\nexport const y = m?.w * 2;\n";
   const compiled = compile(new Map([[file, text]]));
-  // On numbers TypeScript says TS18048 ('m.w' is possibly 'undefined'); on `(m?.w).mul(2)` it
-  // says TS2532 (Object is possibly 'undefined'): the same complaint, at the same place.
+  // On numbers TypeScript says TS18048 ('m.w' is possibly 'undefined'), at the operand.
   const diagnostics = ts.getPreEmitDiagnostics(compiled);
-  expect(diagnostics.map((d) => [d.code, d.start])).toEqual([[2532, text.indexOf('m?.w * 2')]]);
+  expect(diagnostics.map((d) => [d.code, d.start, d.messageText])).toEqual([
+    [18048, text.indexOf('m?.w * 2'), "'m.w' is possibly 'undefined'."],
+  ]);
 });
 
 function formatted(diagnostics: readonly ts.Diagnostic[]): string {
@@ -524,3 +525,285 @@ function formatted(diagnostics: readonly ts.Diagnostic[]): string {
     getNewLine: () => '\n',
   });
 }
+
+// ---- Fidelity axes: each class of mistake issue 25 found, fuzzed. ---------------------------
+
+const FIDELITY_PROGRAMS = 60;
+
+/** True when two types are the same (not merely assignable either way). */
+const EXACTLY = `type Exactly<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;`;
+
+/** Names a declaration file must never show: the runtime helper's own types and names. */
+const INTERNAL_NAMES = /__gradscript|ValueLike|Operand|OnlyAny|With<|BinaryOperator|Negatable/;
+
+test(`${FIDELITY_PROGRAMS} random programs over generics and subclasses of Value are typed in the user's types`, () => {
+  // a1: T extends Value, g0: U extends Value | number, p0: Param, q0: Param | number.
+  const names = { value: ['a1', 'p0', 'v0'], number: ['n0'], maybe: ['g0', 'q0'] };
+  const bodies = fc.sample(fc.array(expression(names), { minLength: 2, maxLength: 6 }), {
+    seed: SEED + 5,
+    numRuns: FIDELITY_PROGRAMS,
+  });
+  const typeOf = { value: 'Value', maybe: 'Value | number', number: 'number' };
+  const program = (exprs: Expr[], spelling: 'natural' | 'method') => {
+    const parameters =
+      '<T extends Value, U extends Value | number>(a1: T, g0: U, p0: Param, q0: Param | number, v0: Value, n0: number)';
+    // An operation on Values must be typed exactly Value or Value | number: never a subclass,
+    // a type parameter or a type of the runtime's (a bare name keeps its own type, of course).
+    const lines = exprs.map((e, k) =>
+      [
+        `const t${k} = ${e[spelling]}; out.push(t${k});`,
+        e.kind === 'number' || (e.natural === e.method && e.precedence === PRIMARY)
+          ? ''
+          : ` const exact${k}: Exactly<typeof t${k}, ${typeOf[e.kind]}> = true; void exact${k};`,
+      ].join(''),
+    );
+    const last = exprs[exprs.length - 1];
+    return `import { Value } from 'gradscript';
+${EXACTLY}
+export class Param extends Value { name = 'p'; }
+const arithmetic = { add: (a: number, b: number) => a + b, sub: (a: number, b: number) => a - b, mul: (a: number, b: number) => a * b, div: (a: number, b: number) => a / b, pow: (a: number, b: number) => a ** b };
+export function lift(m: keyof typeof arithmetic, a: Value | number, b: Value | number): Value | number {
+  return typeof a === 'number' && typeof b === 'number' ? arithmetic[m](a, b) : Value.from(a)[m](b);
+}
+export function negate(a: Value | number): Value | number {
+  return typeof a === 'number' ? -a : a.neg();
+}
+export function gen${parameters}: (Value | number)[] {
+  const out: (Value | number)[] = [];
+  ${lines.join('\n  ')}
+  return out;
+}
+export function last${parameters} {
+  return ${last[spelling]};
+}
+export function results(): number[] {
+  const leaves = [new Value(1.25), new Value(-0.75), new Param(0.5), new Param(2), new Value(3)];
+  const [a1, g0, p0, q0, v0] = leaves;
+  const out = [
+    ...gen(a1, g0, p0 as Param, q0 as Param, v0, 0.5),
+    ...gen(a1, 1.5, p0 as Param, -2, v0, 0.5),
+    last(a1, g0, p0 as Param, 2, v0, 0.5),
+  ];
+  const values = out.map((x) => (typeof x === 'number' ? x : x.data));
+  Value.sum(out).backward();
+  return [...values, ...leaves.map((l) => l.grad)];
+}
+`;
+  };
+  const files = new Map<string, string>();
+  bodies.forEach((exprs, k) => {
+    files.set(virtual(`generic${k}`), program(exprs, 'natural'));
+    files.set(virtual(`generic-twin${k}`), program(exprs, 'method'));
+  });
+  const compiled = compile(files, { ...compilerOptions, declaration: true, noEmit: false });
+  expect(formatted(ts.getPreEmitDiagnostics(compiled))).toBe('');
+  const declarations = new Map<string, string>();
+  compiled.emit(undefined, (name, text) => declarations.set(name, text), undefined, true);
+  expect(declarations.size).toBe(files.size);
+  for (const [name, text] of declarations)
+    expect({ name, text }).not.toMatchObject({ text: expect.stringMatching(INTERNAL_NAMES) });
+  bodies.forEach((_, k) => {
+    const natural = compiled.getSourceFile(virtual(`generic${k}`))!.text;
+    const method = compiled.getSourceFile(virtual(`generic-twin${k}`))!.text;
+    expect({ program: k, results: run(natural) }).toEqual({ program: k, results: run(method) });
+  });
+}, 120_000);
+
+/** What may wrap a compound assignment's target, and which targets each suits. */
+const WRAPPERS: { wrap: (target: string) => string; elements: boolean }[] = [
+  { wrap: (t) => `${t}!`, elements: true },
+  { wrap: (t) => `(${t} as Value)`, elements: true },
+  { wrap: (t) => `((${t})!)`, elements: true },
+  { wrap: (t) => `(${t}! satisfies Value)`, elements: true },
+  { wrap: (t) => `(${t})`, elements: false },
+  { wrap: (t) => `(${t} satisfies Value)`, elements: false },
+];
+
+test(`${FIDELITY_PROGRAMS} random programs assigning through !, as, satisfies and parentheses compute what their twins compute`, () => {
+  const names = { value: ['v0', 'v1', 'w0', 'obj.p'], number: ['n0', 'n1'], maybe: ['u0'] };
+  const statement = fc.tuple(
+    expression(names),
+    fc.constantFrom(...COMPOUND),
+    fc.nat(WRAPPERS.length - 1),
+    fc.constantFrom('arr[1]', 'arr[at(K)]', 'obj.p', 'w0'),
+  );
+  const shapes = fc.sample(fc.array(statement, { minLength: 2, maxLength: 8 }), {
+    seed: SEED + 6,
+    numRuns: FIDELITY_PROGRAMS,
+  });
+  const files = new Map<string, string>();
+  shapes.forEach((statements, k) => {
+    const natural: string[] = [];
+    const method: string[] = [];
+    statements.forEach(([e, compound, pick, target], j) => {
+      const element = target.startsWith('arr');
+      const fitting = WRAPPERS.filter((w) => w.elements || !element);
+      const at = target.replace('K', String(j));
+      natural.push(`${fitting[pick % fitting.length].wrap(at)} ${compound.op} ${e.natural};`);
+      method.push(
+        at === 'arr[1]'
+          ? `arr[1] = arr[1]!.${compound.method}(${e.method});`
+          : element
+            ? `{ const o = arr; const key = at(${j}); const old = o[key]!; const r = ${e.method}; o[key] = old.${compound.method}(r); }`
+            : `${at} = ${at}.${compound.method}(${e.method});`,
+      );
+    });
+    files.set(virtual(`wrapped${k}`), template(natural.join('\n  '), 'v0 * v1 - 1'));
+    files.set(virtual(`wrapped-twin${k}`), template(method.join('\n  '), 'v0.mul(v1).sub(1)'));
+  });
+  const compiled = compile(files, {
+    ...compilerOptions,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+  });
+  expect(formatted(ts.getPreEmitDiagnostics(compiled))).toBe('');
+  shapes.forEach((_, k) => {
+    const natural = compiled.getSourceFile(virtual(`wrapped${k}`))!.text;
+    const method = compiled.getSourceFile(virtual(`wrapped-twin${k}`))!.text;
+    expect({ program: k, results: run(natural) }).toEqual({ program: k, results: run(method) });
+  });
+}, 120_000);
+
+/**
+ * Operands whose evaluation has an effect that the other operand sees: a getter that moves a
+ * counter and replaces a Value, calls that do the same, `i++` inside an index. In JavaScript the
+ * left operand is evaluated first, whichever form (`a.sub(b)`, `b.rsub(a)`, the helper) the
+ * operator becomes.
+ */
+const EFFECTS = `const st = {
+    count: 0,
+    v: new Value(0.5),
+    get n(): number {
+      this.count++;
+      this.v = new Value(this.count / 4);
+      calls.push(1000 + this.count);
+      return this.count / 2;
+    },
+  };
+  const num = (k: number) => (calls.push(200 + k), (st.v = new Value(k / 8)), k / 4 + st.count);
+  const val = (k: number) => (calls.push(300 + k), st.count++, arr[k % 3]!);`;
+
+test(`${FIDELITY_PROGRAMS} random programs with effects in both operands of every operator evaluate left to right`, () => {
+  const names = {
+    value: ['v0', 'st.v', 'val(1)', 'val(2)', 'arr[i++ % 3]!'],
+    number: ['n0', 'st.n', 'st.count', 'num(1)', 'num(3)'],
+    maybe: ['u0'],
+  };
+  const bodies = fc.sample(fc.array(expression(names), { minLength: 3, maxLength: 8 }), {
+    seed: SEED + 7,
+    numRuns: FIDELITY_PROGRAMS,
+  });
+  const files = new Map<string, string>();
+  const body = (exprs: Expr[], spelling: 'natural' | 'method') =>
+    [
+      EFFECTS,
+      ...exprs.map((e, k) => `const t${k} = ${e[spelling]}; out.push(t${k});`),
+      'out.push(st.count, st.v);',
+    ].join('\n  ');
+  // And every operator between every two of them, in every form: `st.n - st.v` is reversed.
+  const kinds = [
+    ...names.number.map((n) => leaf(n, 'number')),
+    ...names.value.map((n) => leaf(n, 'value')),
+  ];
+  bodies.push(
+    BINARY.flatMap((op) =>
+      kinds.flatMap((left) =>
+        kinds
+          .filter((right) => left.kind !== 'number' || right.kind !== 'number')
+          .map((right) => binary(op, left, right)),
+      ),
+    ),
+  );
+  bodies.forEach((exprs, k) => {
+    files.set(virtual(`effects${k}`), template(body(exprs, 'natural'), 'v0 * v1 - 1'));
+    files.set(virtual(`effects-twin${k}`), template(body(exprs, 'method'), 'v0.mul(v1).sub(1)'));
+  });
+  const compiled = compile(files);
+  expect(formatted(ts.getPreEmitDiagnostics(compiled))).toBe('');
+  bodies.forEach((_, k) => {
+    const natural = compiled.getSourceFile(virtual(`effects${k}`))!.text;
+    const method = compiled.getSourceFile(virtual(`effects-twin${k}`))!.text;
+    expect({ program: k, results: run(natural) }).toEqual({ program: k, results: run(method) });
+  });
+}, 120_000);
+
+/**
+ * Mistakes in an operand, made on every operator, each in a program on Values and in its twin on
+ * numbers (the same text, `type V` a number): the diagnostics must be tsc's own on the twin, the
+ * same codes at the same lines and columns.
+ */
+const MISTAKES = ['arr[0]', 'm?.w', 'u', 's', 'o', 'undefined', 'n', 'null', 'box.w', 'k[1]!'];
+
+function plantedMistakes(): string[] {
+  const statements: string[] = [];
+  for (const { op } of BINARY) {
+    for (const mistake of MISTAKES) {
+      statements.push(`const r = v ${op} ${mistake};`, `const r = ${mistake} ${op} v;`);
+      statements.push(`t ${op}= ${mistake};`);
+    }
+    statements.push(`arr[0] ${op}= v;`, `arr[f()] ${op}= v;`, `(arr[1] as V) ${op}= v;`);
+  }
+  for (const mistake of MISTAKES) {
+    statements.push(`const r = -${mistake};`);
+    for (const op of ['<', '<=', '>', '>='])
+      statements.push(`const r = v ${op} ${mistake};`, `const r = ${mistake} ${op} v;`);
+  }
+  return statements;
+}
+
+test('a mistake planted in an operand of every operator is reported as tsc reports it on numbers', () => {
+  const statements = plantedMistakes();
+  const program = (type: string, statement: string) => `import { Value } from 'gradscript';
+type V = ${type};
+declare const v: V, arr: V[], m: { w: V } | undefined, u: V | undefined, s: string, o: {};
+declare const n: V | null, box: { w?: V }, k: V[];
+declare function f(): number;
+export function g(x: V): V {
+  let t: V = x;
+  ${statement}
+  return t;
+}
+`;
+  const files = new Map<string, string>();
+  statements.forEach((statement, k) => {
+    files.set(virtual(`mistake${k}`), program('Value', statement));
+    files.set(virtual(`mistake-twin${k}`), program('number', statement));
+  });
+  const compiled = compile(files, {
+    ...compilerOptions,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+  });
+  const said = (name: string) =>
+    ts.getPreEmitDiagnostics(compiled, compiled.getSourceFile(name)).map((d) => {
+      const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start!);
+      const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+      expect(message).not.toMatch(
+        /__gradscript|ValueLike|Operand|With<|\b(r?(add|sub|mul|div|pow)|neg)\b/,
+      );
+      return `TS${d.code} at ${line + 1}:${character + 1}`;
+    });
+  let reported = 0;
+  statements.forEach((statement, k) => {
+    const expected = said(virtual(`mistake-twin${k}`));
+    reported += expected.length > 0 ? 1 : 0;
+    expect({ statement, said: said(virtual(`mistake${k}`)) }).toEqual({
+      statement,
+      said: expected,
+    });
+  });
+  // Most of them are mistakes on numbers too (a string beside `+` is not, nor `k[1]!`).
+  expect(reported).toBeGreaterThan(statements.length * 0.8);
+}, 120_000);
+
+test('a number-seeded reduce over Values is reported at `reduce`, with Value.sum as the way', () => {
+  const file = virtual('reduce');
+  const text =
+    "import { Value } from 'gradscript';\nconst xs = [new Value(1), new Value(2)];\nexport const total = xs.reduce((s, x) => s + x * x, 0);\n";
+  const compiled = compile(new Map([[file, text]]));
+  const diagnostics = ts.getPreEmitDiagnostics(compiled);
+  expect(diagnostics.map((d) => [d.code, d.start])).toEqual([[2769, text.indexOf('reduce')]]);
+  expect(ts.flattenDiagnosticMessageText(diagnostics[0].messageText, ' ')).toContain(
+    'Value.sum(xs.map(',
+  );
+});

@@ -9,6 +9,7 @@
  */
 import type * as ts from 'typescript';
 import * as path from 'path';
+import { reexpressDiagnostics, type RewrittenOperator, type Span } from './diagnostics';
 import { PositionMaps } from './position-map';
 import {
   operatorErrorMessage,
@@ -85,6 +86,8 @@ export class ProgramRewriter {
   /** Every user file looked at, as it was then, rewritten or not. */
   private readonly seen = new Map<string, ts.SourceFile>();
   private readonly operatorErrors = new Map<string, OperatorDiagnostic[]>();
+  /** Each rewritten file's rewritten operators, every round's, at the user's positions. */
+  private readonly operators = new Map<string, RewrittenOperator[]>();
   /** Files whose rewriting was carried across their last edit rather than made afresh. */
   private readonly carried = new Set<string>();
   /** The files the last rewrite() looked at (changed files and their importers); undefined: all. */
@@ -156,6 +159,10 @@ export class ProgramRewriter {
           rewrite.errors.map((e) => operatorDiagnostic(tsi, original, maps, e)),
         );
         if (rewrite.text === undefined || !rewrite.map) continue;
+        this.operators.set(sourceFile.fileName, [
+          ...((known && this.operators.get(sourceFile.fileName)) || []),
+          ...rewrite.operators.map((o) => atUserPositions(o, maps)),
+        ]);
         // Each round only turns operators into calls, so no text can come back; if one did,
         // rounds would go on for ever.
         const history = texts.get(sourceFile.fileName) ?? new Set([sourceFile.text]);
@@ -181,7 +188,16 @@ export class ProgramRewriter {
     // its own that speaks through it. A program made here is changed in place, so that what a
     // compiler keeps of it (tsc -b's record of each file's diagnostics) holds the mapped ones.
     const presented = programOf ? (Object.create(current) as ts.Program) : current;
-    return presentOriginalPositions(tsi, presented, current, files, errors, baseHost, rounds);
+    return presentOriginalPositions(
+      tsi,
+      presented,
+      current,
+      files,
+      this.operators,
+      errors,
+      baseHost,
+      rounds,
+    );
   }
 
   /** The rewritten text of a file, or undefined if it needed no rewriting. */
@@ -247,6 +263,7 @@ export class ProgramRewriter {
   /** Drops what is remembered of a file: the next rewrite() rewrites it afresh. */
   forget(fileName: string): void {
     this.files.delete(fileName);
+    this.operators.delete(fileName);
     this.seen.delete(fileName);
     this.carried.delete(fileName);
   }
@@ -299,6 +316,22 @@ export class ProgramRewriter {
       text: known.text.slice(0, carried.start) + inserted + known.text.slice(carried.end),
       maps: carried.maps,
     });
+    const delta = inserted.length - (end - start);
+    const shift = (span: Span): Span => ({
+      start: span.start >= end ? span.start + delta : span.start,
+      end: span.end >= end ? span.end + delta : span.end,
+    });
+    const operators = this.operators.get(after.fileName) ?? [];
+    this.operators.set(
+      after.fileName,
+      operators.map((o) => ({
+        ...o,
+        expression: shift(o.expression),
+        token: shift(o.token),
+        operands: o.operands.map(shift),
+        problems: o.problems.map((p) => ({ ...p, ...shift(p) })),
+      })),
+    );
     return true;
   }
 }
@@ -444,6 +477,21 @@ function operatorDiagnostic(
   };
 }
 
+/** An operator found in some round's text, at the user's positions. */
+function atUserPositions(operator: RewrittenOperator, maps: PositionMaps): RewrittenOperator {
+  const span = (s: Span): Span => {
+    const { start, length } = maps.spanToOriginal(s.start, s.end - s.start);
+    return { start, end: start + length };
+  };
+  return {
+    operator: operator.operator,
+    expression: span(operator.expression),
+    token: span(operator.token),
+    operands: operator.operands.map(span),
+    problems: operator.problems.map((p) => ({ ...p, ...span(p) })),
+  };
+}
+
 function stuckDiagnostic(tsi: TypeScript, fileName: string): OperatorDiagnostic {
   return {
     category: tsi.DiagnosticCategory.Error,
@@ -466,6 +514,7 @@ function presentOriginalPositions(
   presented: ts.Program,
   program: ts.Program,
   files: Map<string, RewrittenFile>,
+  operators: ReadonlyMap<string, readonly RewrittenOperator[]>,
   operatorErrors: OperatorDiagnostic[],
   host: ts.CompilerHost,
   rounds: number,
@@ -504,11 +553,29 @@ function presentOriginalPositions(
   result.gradscriptRounds = rounds;
   result.getSyntacticDiagnostics = (sourceFile, token) =>
     getSyntacticDiagnostics(current(sourceFile), token).map(toOriginal);
+  // The checker's complaints about rewritten operators, as tsc makes them about the operators.
+  const inUserWords = (diagnostics: readonly ts.Diagnostic[]): ts.Diagnostic[] => {
+    const byFile = new Map<string, ts.Diagnostic[]>();
+    const rest: ts.Diagnostic[] = [];
+    for (const d of diagnostics) {
+      const name = d.file?.fileName;
+      if (name === undefined || !operators.has(name) || d.file === files.get(name)?.original)
+        rest.push(d);
+      else byFile.set(name, [...(byFile.get(name) ?? []), d]);
+    }
+    for (const [name, list] of byFile) {
+      const file = files.get(name)!;
+      const rewritten = program.getSourceFile(name)!;
+      const view = { ...file, rewritten, operators: operators.get(name)! };
+      rest.push(...reexpressDiagnostics(tsi, program.getTypeChecker(), view, list));
+    }
+    return rest;
+  };
   const semantic =
     (get: typeof getSemanticDiagnostics): typeof getSemanticDiagnostics =>
     (sourceFile, token) => [
       ...errorsIn(sourceFile),
-      ...get(current(sourceFile), token)
+      ...inUserWords(get(current(sourceFile), token))
         .map(toOriginal)
         .filter((d) => !saidBetter(d)),
     ];

@@ -13,6 +13,7 @@
  *   a < b          ->  a.data < b.data
  */
 import type * as ts from 'typescript';
+import { operandProblems, type RewrittenOperator } from './diagnostics';
 import { PositionMap } from './position-map';
 
 export type TypeScript = typeof ts;
@@ -57,6 +58,8 @@ export interface Rewrite {
   map?: PositionMap;
   /** Operators that have no meaning on a Value, positioned in the input text. */
   errors: OperatorError[];
+  /** The operators rewritten in this round, positioned in the input text. */
+  operators: RewrittenOperator[];
 }
 
 export interface RewriteOptions {
@@ -148,6 +151,7 @@ export function rewriteSourceFile(
   /** Operators left for the next round, when their operands' types are up to date. */
   const deferred = new Set<ts.Node>();
   const errors: OperatorError[] = [];
+  const operators: RewrittenOperator[] = [];
   const roles = new Map<ts.Type, Role>();
   /** The checker's type of each expression asked about: asking again would redo its flow analysis. */
   const types = new Map<ts.Expression, ts.Type>();
@@ -174,6 +178,20 @@ export function rewriteSourceFile(
   /** Calls of the runtime helpers written by earlier rounds. */
   const helperCalls: ts.CallExpression[] = [];
 
+  const operandFacts = {
+    typeOf: (expression: ts.Expression) => typeOf(skipParentheses(expression)),
+    isArithmetic: (expression: ts.Expression) => {
+      const inner = skipParentheses(expression);
+      return (plannedRole(inner) ?? inferredRole(inner)) !== undefined;
+    },
+    isValueOrNumber: (type: ts.Type) =>
+      (type.isUnion() ? type.types : [type]).every(
+        (t) =>
+          (t.flags & (tsi.TypeFlags.NumberLike | tsi.TypeFlags.BigIntLike)) !== 0 ||
+          roleOfType(t) === 'value',
+      ),
+  };
+
   const runtimeImport = findRuntimeImport();
   /**
    * What an `any` operand is taken for. The checker cannot say what it holds, so in a file that
@@ -193,6 +211,7 @@ export function rewriteSourceFile(
     anyRole = 'maybe';
     for (const planned of [plans, containsPlan, containsChange, deferred]) planned.clear();
     errors.length = 0;
+    operators.length = 0;
     helperCalls.length = 0;
     plan(sourceFile);
   }
@@ -200,7 +219,7 @@ export function rewriteSourceFile(
   // A file whose last helper call settled into a method call no longer needs the import.
   const dropImport = runtimeImport !== undefined && !needsRuntime;
   const addImport = runtimeImport === undefined && needsRuntime;
-  if (plans.size === 0 && !dropImport) return { errors };
+  if (plans.size === 0 && !dropImport) return { errors, operators };
 
   const out = new Output(text);
   let start = 0;
@@ -217,7 +236,7 @@ export function rewriteSourceFile(
     while (text[start] === ' ') start++;
   }
   writeChildren(sourceFile, start);
-  return { text: out.text, map: out.map, errors };
+  return { text: out.text, map: out.map, errors, operators };
 
   // ---- Planning: decide, bottom-up, what each operator becomes. -------------------------
 
@@ -230,6 +249,22 @@ export function rewriteSourceFile(
     for (let n: ts.Node | undefined = node; n && !containsPlan.has(n); n = n.parent)
       containsPlan.add(n);
     markChange(node);
+    if (decided.kind !== 'settle') record(node as ts.BinaryExpression | ts.PrefixUnaryExpression);
+  }
+
+  /** Keeps what tsc would say about the operator's operands, should the rewritten call be refused. */
+  function record(node: ts.BinaryExpression | ts.PrefixUnaryExpression): void {
+    const span = (n: ts.Node) => ({ start: n.getStart(sourceFile), end: n.end });
+    const binary = tsi.isBinaryExpression(node);
+    operators.push({
+      operator: binary ? node.operatorToken.getText(sourceFile) : '-',
+      expression: span(node),
+      token: binary
+        ? span(node.operatorToken)
+        : { start: span(node).start, end: span(node).start + 1 },
+      operands: binary ? [span(node.left), span(node.right)] : [span(node.operand)],
+      problems: operandProblems(tsi, checker, sourceFile, node, operandFacts),
+    });
   }
 
   function decide(node: ts.Node): Plan | undefined {
@@ -432,15 +467,40 @@ export function rewriteSourceFile(
     rightNode: ts.Expression,
   ): Form {
     if (left === 'value') return 'method';
-    // `2 - x` becomes `x.rsub(2)`, which evaluates x first: fine when neither side has effects.
-    if (
-      left === 'plain' &&
-      right === 'value' &&
-      (isLiteral(leftNode) || (hasNoEffects(leftNode) && hasNoEffects(rightNode)))
-    ) {
+    if (left === 'plain' && right === 'value' && reverseKeepsOrder(leftNode, rightNode))
       return 'reverse';
-    }
     return 'helper';
+  }
+
+  /**
+   * `2 - x` becomes `x.rsub(2)`, which evaluates x before 2. That is unobservable only when the
+   * left side is a literal, or a name no evaluation can rebind (`const`, an import), or when both
+   * sides are plain names or literals. Anything else may run code (a getter behind `o.p`, a call,
+   * `i++` in an index) that reads or changes what the other side reads, so it goes through the
+   * helper, `__gradscript.sub(left, right)`, which evaluates left to right as JavaScript does.
+   */
+  function reverseKeepsOrder(left: ts.Expression, right: ts.Expression): boolean {
+    const inner = skipParentheses(left);
+    return isLiteral(inner) || isConstantName(inner) || (isInert(inner) && isInert(right));
+  }
+
+  /** A name whose binding nothing can change: a `const`, or an import. */
+  function isConstantName(node: ts.Expression): boolean {
+    if (!tsi.isIdentifier(node)) return false;
+    const declaration = checker.getSymbolAtLocation(node)?.declarations?.[0];
+    if (!declaration) return false;
+    if (tsi.isImportSpecifier(declaration) || tsi.isImportClause(declaration)) return true;
+    return (
+      tsi.isVariableDeclaration(declaration) &&
+      tsi.isVariableDeclarationList(declaration.parent) &&
+      (declaration.parent.flags & tsi.NodeFlags.Const) !== 0
+    );
+  }
+
+  /** Names, `this` and literals: reading them runs no code (a property may be a getter). */
+  function isInert(node: ts.Expression): boolean {
+    const inner = skipParentheses(node);
+    return tsi.isIdentifier(inner) || inner.kind === SyntaxKind.ThisKeyword || isLiteral(inner);
   }
 
   function reportUnsupported(token: ts.Node, expression: ts.Expression): undefined {
@@ -598,33 +658,14 @@ export function rewriteSourceFile(
     return stringy(type) || (type.isUnion() && type.types.some(stringy));
   }
 
+  /** A number or string literal, or a negated number literal. */
   function isLiteral(node: ts.Expression): boolean {
     const inner = skipParentheses(node);
     return (
       tsi.isNumericLiteral(inner) ||
+      tsi.isStringLiteralLike(inner) ||
       (tsi.isPrefixUnaryExpression(inner) && tsi.isNumericLiteral(inner.operand))
     );
-  }
-
-  /** True for expressions whose evaluation cannot change anything: names, literals, `this`, reads of those. */
-  function hasNoEffects(node: ts.Expression): boolean {
-    const inner = skipParentheses(node);
-    if (
-      tsi.isIdentifier(inner) ||
-      tsi.isLiteralExpression(inner) ||
-      inner.kind === SyntaxKind.ThisKeyword
-    )
-      return true;
-    if (tsi.isPropertyAccessExpression(inner)) return hasNoEffects(inner.expression);
-    if (tsi.isElementAccessExpression(inner))
-      return hasNoEffects(inner.expression) && hasNoEffects(inner.argumentExpression);
-    if (tsi.isPrefixUnaryExpression(inner)) {
-      return (
-        (inner.operator === SyntaxKind.MinusToken || inner.operator === SyntaxKind.PlusToken) &&
-        hasNoEffects(inner.operand)
-      );
-    }
-    return false;
   }
 
   /** Names, `this`, `super` and literals: safe to write twice, as `x = x.add(y)` does. */
@@ -773,12 +814,13 @@ export function rewriteSourceFile(
   }
 
   /**
-   * `target <op>= right`. A name, or a property of a name, is written twice (`x = x.add(y)`);
-   * any other object or key is evaluated once, into the parameters of an arrow function called
-   * on the spot, as the es2016 transform does with its temporaries.
+   * `target <op>= right`. A name, or a property or element of a name, is written twice
+   * (`x = x.add(y)`); any other object or key is evaluated once, into the parameters of an arrow
+   * function called on the spot, as the es2016 transform does with its temporaries. What wraps
+   * the target (`a[i]!`, `(a[0] as Value)`) stays on the read and comes off the assignment.
    */
   function writeAssignment(node: ts.BinaryExpression, method: Method, form: Form): void {
-    const target = skipParentheses(node.left);
+    const target = assignmentTarget(node.left);
     const at = node.operatorToken.getStart(sourceFile);
     const simple =
       tsi.isIdentifier(target) ||
@@ -789,7 +831,8 @@ export function rewriteSourceFile(
     if (simple) {
       write(target);
       out.insert(' = ', at);
-      writeOperation(method, form, target, () => write(target), node.operatorToken, node.right);
+      const read = node.left;
+      writeOperation(method, form, read, () => write(read), node.operatorToken, node.right);
       return;
     }
     if (!tsi.isPropertyAccessExpression(target) && !tsi.isElementAccessExpression(target)) {
@@ -809,7 +852,11 @@ export function rewriteSourceFile(
     out.insert(`((t, r) => (${objectAfter}${keyAfter} = `, at);
     writeOperationOnTemporaries(method, form, 't.v', at);
     const parameters = [...(isSuper ? [] : ['o']), ...(element ? ['k'] : [])];
-    const found = [...parameters, `v: ${object}${key}`];
+    const wrapped = (read: string) =>
+      text.slice(node.left.getStart(sourceFile), target.getStart(sourceFile)) +
+      read +
+      text.slice(target.end, node.left.end);
+    const found = [...parameters, `v: ${wrapped(object + key)}`];
     out.insert(`))(((${parameters.join(', ')}) => ({ ${found.join(', ')} }))(`, at);
     if (!isSuper) write(target.expression);
     if (element) {
@@ -820,6 +867,22 @@ export function rewriteSourceFile(
     out.keepLineBreaks(node.operatorToken.end, node.right.getStart(sourceFile));
     write(node.right);
     out.insert(')', at);
+  }
+
+  /**
+   * What a compound assignment assigns to, inside the parentheses, `!`, `as`, `satisfies` and
+   * `<T>` casts that TypeScript lets wrap it (`a[i]! -= g`, `(a[0] as Value) /= 2`).
+   */
+  function assignmentTarget(node: ts.Expression): ts.Expression {
+    while (
+      tsi.isParenthesizedExpression(node) ||
+      tsi.isNonNullExpression(node) ||
+      tsi.isAsExpression(node) ||
+      tsi.isSatisfiesExpression(node) ||
+      tsi.isTypeAssertionExpression(node)
+    )
+      node = node.expression;
+    return node;
   }
 
   function writeOperationOnTemporaries(
