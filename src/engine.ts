@@ -155,6 +155,7 @@ export class Value {
    * operation (grad): `[a, b]`; `[a]`; `[a, k]` for an operation with the constant k, whichever
    * side of it k is on (the code says: `k - a` is ConstantSub); a sum's terms; a weighted sum's
    * bias, then each weight followed by its input.
+   * @internal
    */
   get operands(): readonly (Value | number)[] {
     const { code, operand, other } = this;

@@ -54,7 +54,7 @@ export function grad(
   const order = output.topologicalOrder();
   const n = order.length;
   // Positions go into the nodes' marks, the engine's scratch space for walks over the graph, as
-  // the Tape's do: a Map from node to position would cost more than the walk.
+  // the Tape's do, rather than into a Map, which would hash every node at each lookup.
   for (let i = 0; i < n; i++) order[i].mark = -1 - i;
   const positionOf = (node: Value): number => {
     const p = -1 - node.mark;
