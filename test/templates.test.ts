@@ -19,6 +19,8 @@ const root = path.join(__dirname, '..');
 const rootModules = path.join(root, 'node_modules');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let workspace: string;
+/** What each project's `npm install` printed. */
+const installLogs = new Map<string, string>();
 
 /**
  * Each project and what it installs beside gradscript: registry packages, at the versions this
@@ -82,7 +84,7 @@ beforeAll(() => {
     // As the README says: an ES-module package.
     execFileSync(npm, ['init', '-y'], { cwd, stdio: 'pipe' });
     execFileSync(npm, ['pkg', 'set', 'type=module'], { cwd, stdio: 'pipe' });
-    execFileSync(
+    const install = spawnSync(
       npm,
       [
         'install',
@@ -92,12 +94,22 @@ beforeAll(() => {
         path.join(workspace, tarball),
         ...dependencies,
       ],
-      { cwd, stdio: 'pipe' },
+      { cwd, encoding: 'utf8' },
     );
+    if (install.status !== 0) throw new Error(`npm install in ${project}: ${install.stderr}`);
+    installLogs.set(project, install.stdout + install.stderr);
   }
 }, 900_000);
 
 afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
+
+test('installing the package prints no warning of gradscript’s own', () => {
+  for (const log of installLogs.values()) {
+    expect(log.split('\n').filter((line) => /warn/i.test(line) && /gradscript/.test(line))).toEqual(
+      [],
+    );
+  }
+});
 
 describe.each(['tsc-init-5.9', 'tsc-init-7'] as const)('%s, an ES-module package', (project) => {
   beforeAll(() => {
