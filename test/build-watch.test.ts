@@ -1,0 +1,52 @@
+/**
+ * `gradscript build --watch` closes every build as `tsc --watch` does, with the number of errors
+ * and "Watching for file changes.", after the first build and after each rebuild.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+
+test('each build and rebuild ends with its error count and Watching for file changes.', async () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-watch-'));
+  fs.mkdirSync(path.join(project, 'node_modules'));
+  fs.symlinkSync(root, path.join(project, 'node_modules', 'gradscript'), 'dir');
+  fs.writeFileSync(
+    path.join(project, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'node16', strict: true, outDir: 'out' } }),
+  );
+  const main = path.join(project, 'main.ts');
+  fs.writeFileSync(
+    main,
+    "import { Value } from 'gradscript';\nexport const y = new Value(2) * 3;\n",
+  );
+  const watcher = spawn(process.execPath, [cli, 'build', '--watch', '--no-pretty'], {
+    cwd: project,
+  });
+  let output = '';
+  watcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const waitFor = async (pattern: RegExp) => {
+    for (let waited = 0; !pattern.test(output); waited += 100) {
+      if (waited > 60_000) throw new Error(`no ${pattern} in:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  try {
+    await waitFor(/ - Found 0 errors\. Watching for file changes\.\n/);
+    expect(fs.existsSync(path.join(project, 'out', 'main.js'))).toBe(true);
+    fs.writeFileSync(
+      main,
+      "import { Value } from 'gradscript';\nexport const y = new Value(2) % 3;\n",
+    );
+    await waitFor(/ - Found 1 error\. Watching for file changes\.\n/);
+    expect(output).toContain(
+      "main.ts(2,31): error TS99001: gradscript: the operator '%' has no meaning on a Value",
+    );
+  } finally {
+    watcher.kill();
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}, 90_000);
