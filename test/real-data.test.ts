@@ -100,7 +100,7 @@ describe('the default flags learn real data, and predict applies the model to ne
   test('penguins: categories one-hot, rows with NA left out and counted, at least 95% right', () => {
     const { trained, predicted, rows } = trainThenPredict('penguins.csv', 'Species');
     expect(trained).toMatch(
-      /^left out \d+ rows with a missing value \(line \d+(, \d+)*(, …)?\); --impute mean fills missing inputs in instead$/m,
+      /^left out \d+ rows with a missing value \(lines \d+(, \d+)*(, …)?\); --impute mean fills missing inputs in instead$/m,
     );
     // Island's three categories, four measurements, and Sex's three (one penguin's is '.').
     expect(trained).toContain('training MLP(10, [16, 16, 3])');

@@ -39,7 +39,7 @@ async function predict(flags: PredictOptions): Promise<void> {
   if (missing.count > 0) {
     const more = missing.count > missing.lines.length ? ', …' : '';
     say(
-      `${missing.count} row${missing.count === 1 ? ' has' : 's have'} a missing value and no prediction (line ${missing.lines.join(', ')}${more})`,
+      `${missing.count} row${missing.count === 1 ? ' has' : 's have'} a missing value and no prediction (line${missing.count === 1 ? '' : 's'} ${missing.lines.join(', ')}${more})`,
     );
   }
 }

@@ -246,7 +246,7 @@ function describeJob(job: TrainingJob, flags: TrainFlags): void {
     const more = leftOut.count > (leftOut.lines?.length ?? 0) ? ', …' : '';
     console.log(
       `left out ${leftOut.count} row${leftOut.count === 1 ? '' : 's'} with a missing value ` +
-        `(line ${leftOut.lines?.join(', ')}${more}); --impute mean fills missing inputs in instead`,
+        `(line${leftOut.count === 1 ? '' : 's'} ${leftOut.lines?.join(', ')}${more}); --impute mean fills missing inputs in instead`,
     );
   }
   const { validation, test } = job.rows;
