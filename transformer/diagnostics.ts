@@ -55,8 +55,18 @@ export function operandProblems(
   node: ts.BinaryExpression | ts.PrefixUnaryExpression,
   facts: OperandFacts,
 ): OperandProblem[] {
-  const problems: OperandProblem[] = [];
   const { TypeFlags } = tsi;
+  // Nearly every operand is a number, a Value, or arithmetic itself: nothing to look at.
+  const operands = tsi.isBinaryExpression(node) ? [node.left, node.right] : [node.operand];
+  const isFine = (operand: ts.Expression) => {
+    if (facts.isArithmetic(operand)) return true;
+    const type = facts.typeOf(operand);
+    return (
+      (type.flags & (TypeFlags.Any | TypeFlags.NumberLike)) !== 0 || facts.isValueOrNumber(type)
+    );
+  };
+  if (operands.every(isFine)) return [];
+  const problems: OperandProblem[] = [];
   const span = (n: ts.Node): Span => ({ start: n.getStart(sourceFile), end: n.end });
   const report = (n: ts.Node, code: number, message: string) =>
     problems.push({ ...span(n), code, message });
@@ -180,16 +190,16 @@ export function reexpressDiagnostics<D extends ts.Diagnostic>(
 ): (D | ts.Diagnostic)[] {
   if (file.operators.length === 0) return [...diagnostics];
   const kept: D[] = [];
-  const claimed = new Map<RewrittenOperator, D[]>();
+  const claimed = new Set<RewrittenOperator>();
   for (const diagnostic of diagnostics) {
     const operator = diagnostic.start === undefined ? undefined : claimant(file, diagnostic);
     if (!operator) kept.push(diagnostic);
-    else claimed.set(operator, [...(claimed.get(operator) ?? []), diagnostic]);
+    else claimed.add(operator);
   }
   if (claimed.size === 0) return kept;
   const said: ts.Diagnostic[] = [];
   const reported = new Set<RewrittenOperator>();
-  const inner = [...claimed.keys()].sort(
+  const inner = [...claimed].sort(
     (a, b) => a.expression.end - a.expression.start - (b.expression.end - b.expression.start),
   );
   for (const operator of inner) {

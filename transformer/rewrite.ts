@@ -153,6 +153,8 @@ export function rewriteSourceFile(
   const errors: OperatorError[] = [];
   const operators: RewrittenOperator[] = [];
   const roles = new Map<ts.Type, Role>();
+  /** Operands that are rewritten arithmetic themselves, or names and calls typed by it. */
+  const arithmeticOperands = new Set<ts.Expression>();
   /** The checker's type of each expression asked about: asking again would redo its flow analysis. */
   const types = new Map<ts.Expression, ts.Type>();
   /** Declarations whose staleness is being decided, so that a cycle of them ends. */
@@ -180,10 +182,8 @@ export function rewriteSourceFile(
 
   const operandFacts = {
     typeOf: (expression: ts.Expression) => typeOf(skipParentheses(expression)),
-    isArithmetic: (expression: ts.Expression) => {
-      const inner = skipParentheses(expression);
-      return (plannedRole(inner) ?? inferredRole(inner)) !== undefined;
-    },
+    isArithmetic: (expression: ts.Expression) =>
+      arithmeticOperands.has(skipParentheses(expression)),
     isValueOrNumber: (type: ts.Type) =>
       (type.isUnion() ? type.types : [type]).every(
         (t) =>
@@ -209,7 +209,8 @@ export function rewriteSourceFile(
     importsValueClass();
   if (sawAnyOperand && touchesValues()) {
     anyRole = 'maybe';
-    for (const planned of [plans, containsPlan, containsChange, deferred]) planned.clear();
+    for (const planned of [plans, containsPlan, containsChange, deferred, arithmeticOperands])
+      planned.clear();
     errors.length = 0;
     operators.length = 0;
     helperCalls.length = 0;
@@ -522,7 +523,10 @@ export function rewriteSourceFile(
   function roleOf(expression: ts.Expression, anyAs = anyRole): Role {
     const inner = skipParentheses(expression);
     const known = plannedRole(inner) ?? inferredRole(inner);
-    if (known) return known;
+    if (known) {
+      arithmeticOperands.add(inner);
+      return known;
+    }
     const type = typeOf(inner);
     if (type.flags & tsi.TypeFlags.Any) {
       sawAnyOperand = true;
