@@ -10,7 +10,15 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { Random, loadCsv, parseCsv, predictCsv, runTrainingJob, type Table } from '../src';
+import {
+  Random,
+  loadCsv,
+  parseCsv,
+  predictCsv,
+  runTrainingJob,
+  saveModel,
+  type Table,
+} from '../src';
 
 const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 const fixtures = path.join(__dirname, 'fixtures', 'data');
@@ -279,11 +287,18 @@ describe('every refusal names the file, the line, the column and the cell', () =
     const csv = file('colour,size,kind\nred,1,cat\nblue,2,dog\nred,3,cat\nblue,4,dog\nred,5,cat\n');
     const model = path.join(dir, 'model.json');
     const { job } = await runTrainingJob({ data: { csv }, steps: 5, testShare: 0 });
-    (await import('../src')).saveModel(job.savedModel(), model, job.trainedFor());
+    saveModel(job.savedModel(), model, job.trainedFor());
     const rows = file('size,shade\n1,red\n', 'rows.csv');
     await expect(predictCsv({ model, csv: rows })).rejects.toThrow(
       `${rows}: no column named 'colour', which the model reads (columns: size, shade)`,
     );
+    // Two classes train with bce by default for a CSV, whose sigmoid gives the probability.
+    const known = file('size,colour\n1,red\n2,blue\n', 'known.csv');
+    const out = path.join(dir, 'predicted.csv');
+    await predictCsv({ model, csv: known, out });
+    const [header, ...predicted] = fs.readFileSync(out, 'utf8').trim().split('\n');
+    expect(header).toBe('size,colour,prediction,probability');
+    for (const row of predicted) expect(row).toMatch(/^\d,\w+,(cat|dog),0\.\d+$/);
     const green = file('size,colour\n1,red\n2,green\n', 'green.csv');
     await expect(predictCsv({ model, csv: green })).rejects.toThrow(
       `${green}: line 3, column 'colour': 'green' is not one of the categories the model was trained on (blue, red)`,
@@ -308,7 +323,8 @@ describe('malformed files', () => {
     'every row has a missing value',
     'classification needs two classes',
     'the file is UTF-16 text',
-    'the target has',
+    'different values, more than 1000 classes',
+    'too many to be taken for classes',
     'expected input columns',
     'is empty in every row',
   ];

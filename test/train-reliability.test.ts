@@ -163,23 +163,23 @@ describe('3. saying what was trained', () => {
     expect(stdout).toContain(
       'task: classification, 2 classes: label 3 is class 0, label 7 is class 1 (whole-number labels)',
     );
-    expect(stdout).toContain('with the hinge loss');
+    expect(stdout).toContain('with the bce loss'); // a CSV's two classes: bce, for probabilities
     expect(Number(/^accuracy (\S+)%$/m.exec(stdout)![1])).toBeGreaterThan(85);
     const model = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
     expect(model).toMatchObject({
       task: 'classification',
       labels: [3, 7],
-      loss: 'hinge',
+      loss: 'bce',
       nouts: [16, 16, 1],
     });
   }, 60_000);
 
-  test('±1 labels are hinge’s two classes, not a regression target', () => {
+  test('±1 labels are two classes, not a regression target', () => {
     const csv = writeCsv(300, (c) => (c ? '1' : '-1'));
     const { status, stdout } = train('--csv', csv, '--steps', '40', '--out', dir);
     expect(status).toBe(0);
     expect(stdout).toContain('label -1 is class 0, label 1 is class 1');
-    expect(stdout).toContain('with the hinge loss');
+    expect(stdout).toContain('with the bce loss'); // a CSV's two classes: bce, for probabilities
     expect(Number(/^accuracy (\S+)%$/m.exec(stdout)![1])).toBeGreaterThan(85);
     expect(Number(/^loss (\S+)$/m.exec(stdout)![1])).toBeLessThan(1);
   }, 60_000);

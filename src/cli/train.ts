@@ -105,7 +105,7 @@ export function trainCommand(): Command {
     .addOption(
       new Option(
         '--loss <name>',
-        'loss (default: hinge for two classes, crossentropy for more, mse for regression)',
+        'loss (default: hinge for two classes, bce for --csv; crossentropy for more; mse for regression)',
       ).choices(LOSSES),
     )
     .addOption(

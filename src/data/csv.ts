@@ -13,36 +13,33 @@ import { notANumber, readDecimal, readDecimalComma } from './decimal';
 import { CsvRecordError, encodeColumns, type EncodeOptions } from './encode';
 import type { Table } from './table';
 
-export interface CsvOptions extends EncodeOptions {
+export interface CsvOptions
+  extends
+    EncodeOptions,
+    Pick<CsvSelection, 'target' | 'features' | 'ignore' | 'delimiter' | 'signal'> {}
+
+/** What to read of a file: which columns, and (for a model's columns) what each must hold. */
+export interface CsvSelection {
   /** The target column's name; the last column when absent. */
   target?: string;
   /** The columns to train on (all but the target and `ignore` by default). */
   features?: readonly string[];
   /** Columns to leave out. */
   ignore?: readonly string[];
-  /** `,`, `;` or a tab; found from the header line when absent. */
-  delimiter?: string;
-  /** Stops reading a file when aborted. */
-  signal?: AbortSignal;
-}
-
-/** What to read of a file: which columns, and (for a model's columns) what each must hold. */
-export interface CsvSelection {
-  target?: string;
-  features?: readonly string[];
-  ignore?: readonly string[];
+  /** `,`, `;` or a tab (`tab`); found from the header line when absent. */
   delimiter?: string;
   /** No target: every selected column is an input (the columns a model reads to predict). */
   noTarget?: boolean;
   /** What each named column must hold, whatever its first cell: a model's columns. */
   kinds?: ReadonlyMap<string, 'number' | 'text'>;
+  /** Stops reading a file when aborted. */
   signal?: AbortSignal;
 }
 
 /** The cells that mean "no value here", as spreadsheets, R and pandas write them. */
-export const MISSING_CELLS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', '?']);
+const MISSING_CELLS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', '?']);
 
-export const DELIMITERS = [',', ';', '\t'] as const;
+const DELIMITERS = [',', ';', '\t'] as const;
 
 /** One column as read: numbers (NaN where missing), or text as codes into its values (-1 where missing). */
 export type ReadColumn =
@@ -54,15 +51,13 @@ export type ReadColumn =
       /** The distinct values, in the order first met. */
       values: string[];
       missing: number;
-      /** The first cell, in record `record`: to show in a message. */
-      first: { record: number; cell: string };
+      /** The first cell, in record `record`: to show in a message (none when every cell is missing). */
+      first?: { record: number; cell: string };
     };
 
-/** The selected columns of a file, the target first when there is one. */
+/** The selected columns of a file, the target first (unless read with `noTarget`). */
 export interface ReadColumns {
   columns: ReadColumn[];
-  /** Whether columns[0] is the target. */
-  hasTarget: boolean;
   rows: number;
   delimiter: string;
 }
@@ -216,7 +211,7 @@ function checkDelimiter(delimiter: string | undefined): string | undefined {
 }
 
 /** The delimiter the header line uses most, outside quotes: a comma when none is used. */
-export function sniffDelimiter(text: string): string {
+function sniffDelimiter(text: string): string {
   const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
   let quoted = false;
   for (const char of text) {
@@ -250,7 +245,6 @@ class ColumnsBuilder {
   private indices: number[] = [];
   private columns: ColumnBuilder[] = [];
   private records = 0;
-  private hasTarget = false;
 
   constructor(
     private readonly selection: CsvSelection,
@@ -268,7 +262,6 @@ class ColumnsBuilder {
     if (this.records < 2) throw new Error('expected a header row and at least one row of data');
     return {
       columns: this.columns.map((c) => c.finish()),
-      hasTarget: this.hasTarget,
       rows: this.records - 1,
       delimiter: this.delimiter,
     };
@@ -311,7 +304,6 @@ class ColumnsBuilder {
       const what = targetIndex === undefined ? '' : ` besides the target '${header[targetIndex]}'`;
       throw new Error(`expected input columns${what}`);
     }
-    this.hasTarget = targetIndex !== undefined;
     this.indices = targetIndex === undefined ? inputs : [targetIndex, ...inputs];
     const decimalComma = this.delimiter === ';';
     this.columns = this.indices.map(
@@ -381,7 +373,7 @@ class ColumnBuilder {
         codes: this.codes.finish() as Int32Array,
         values: [...this.values.keys()],
         missing,
-        first: this.first ?? { record: 1, cell: '' },
+        first: this.first,
       };
     return { name, kind: 'number', values: this.numbers.finish() as Float64Array, missing };
   }

@@ -41,8 +41,6 @@ export interface CsvSchema {
 
 /** More distinct values than this, and a text column is names or identifiers, not categories. */
 export const MAX_CATEGORIES = 50;
-/** More classes than this are not trained. */
-export const MAX_TEXT_CLASSES = 1000;
 /** How many of the rows left out are named by line. */
 export const LEFT_OUT_SHOWN = 5;
 
@@ -137,7 +135,7 @@ function inputColumn(column: ReadColumn, rows: number): InputColumn {
   const distinct = column.values.length;
   if (distinct > MAX_CATEGORIES || (distinct > 10 && distinct > rows / 2)) {
     throw new CsvRecordError(
-      column.first.record,
+      column.first!.record, // a column with a value in some row, as checked above
       `text with ${distinct} different values in ${rows} rows, too many to be categories ` +
         `(names or identifiers?): --ignore ${column.name} to leave it out`,
       column.name,
@@ -147,10 +145,11 @@ function inputColumn(column: ReadColumn, rows: number): InputColumn {
 }
 
 function refuseDates(column: Extract<ReadColumn, { kind: 'text' }>): void {
-  if (DATE.test(column.first.cell)) {
+  const { first } = column;
+  if (first !== undefined && DATE.test(first.cell)) {
     throw new CsvRecordError(
-      column.first.record,
-      `'${column.first.cell}' is a date: gradscript learns from numbers and categories; ` +
+      first.record,
+      `'${first.cell}' is a date: gradscript learns from numbers and categories; ` +
         `--ignore ${column.name} to leave the column out`,
       column.name,
     );
@@ -161,16 +160,10 @@ function refuseDates(column: Extract<ReadColumn, { kind: 'text' }>): void {
 function encodeTarget(column: ReadColumn): { target: Float64Array; classNames?: string[] } {
   if (column.kind === 'number') return { target: column.values };
   refuseDates(column);
-  if (column.values.length > MAX_TEXT_CLASSES) {
-    throw new CsvRecordError(
-      column.first.record,
-      `the target has ${column.values.length} different values, too many to be classes ` +
-        `(at most ${MAX_TEXT_CLASSES}): is '${column.name}' the column to predict?`,
-      column.name,
-    );
-  }
+  // How many classes are too many is the task's to say (decideTask).
   const classNames = [...column.values].sort();
-  const classOf = column.values.map((value) => classNames.indexOf(value));
+  const position = new Map(classNames.map((name, k) => [name, k]));
+  const classOf = column.values.map((value) => position.get(value)!);
   const target = Float64Array.from(column.codes, (code) => (code < 0 ? NaN : classOf[code]));
   return { target, classNames };
 }

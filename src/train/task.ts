@@ -34,6 +34,10 @@ export function decideTask(data: Table, asked: TaskChoice = 'auto'): Task {
     }
     if (names.length < 2)
       throw new Error(`the target is '${names[0]}' in every row: classification needs two classes`);
+    if (names.length > MAX_CLASSES)
+      throw new Error(
+        `the target '${data.names?.target}' has ${names.length} different values, more than ${MAX_CLASSES} classes: is it the column to predict?`,
+      );
     if (asked === 'auto' && names.length > MAX_INFERRED_CLASSES) {
       throw new Error(
         `the target '${data.names?.target}' has ${names.length} different values, too many to be taken for classes: ` +
