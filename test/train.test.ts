@@ -63,6 +63,10 @@ describe('train', () => {
     expect(tape.seen).toEqual([0, 1, 2, 3, 4]);
     expect(tape).toEqual(run('eager'));
     expect(run('tape', 'mse')).toEqual(run('eager', 'mse'));
+    // BCE's tape has no branch on the logit's sign: the same function, its terms in another order.
+    const [bceTape, bceEager] = [run('tape', 'bce'), run('eager', 'bce')];
+    bceTape.history.forEach((h, i) => expect(h.loss).toBeCloseTo(bceEager.history[i].loss, 12));
+    bceTape.weights.forEach((w, i) => expect(w).toBeCloseTo(bceEager.weights[i], 12));
     // Cross-entropy picks each row's labelled logit: a graph of its own per batch.
     const model = new MLP(2, [4, 2], { seed: 1 });
     expect(() =>

@@ -18,11 +18,11 @@ export const ENGINES = ['auto', 'tape', 'eager'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /**
- * Losses whose graph has one shape for every batch of a size once the labels are leaves. BCE
- * branches on the sign of each logit and cross-entropy picks the labelled logit: their graphs
- * depend on the batch, so their mini-batches are built eagerly.
+ * Losses whose graph has one shape for every batch of a size once the labels are leaves (BCE
+ * written without its branch on the sign of each logit). Cross-entropy picks the labelled
+ * logit: its graph depends on the batch, so its mini-batches are built eagerly.
  */
-const REPLAYABLE_LOSSES: readonly LossName[] = ['hinge', 'mse'];
+const REPLAYABLE_LOSSES: readonly LossName[] = ['hinge', 'mse', 'bce'];
 
 /**
  * The most Values one step's graph may hold: at about 250 bytes each on a tape (a full batch of
@@ -58,8 +58,8 @@ export interface TrainerOptions {
   /** Seeds the order of the mini-batches. */
   seed?: number;
   /**
-   * `tape` records the graph once per batch size and replays it (mini-batches with the hinge and
-   * mse losses, full batches with any), `eager` builds it every step; `auto` (the default) takes
+   * `tape` records the graph once per batch size and replays it (mini-batches with the hinge,
+   * mse and bce losses, full batches with any), `eager` builds it every step; `auto` (the default) takes
    * the tape whenever it can.
    */
   engine?: Engine;
@@ -146,7 +146,7 @@ export class Trainer {
     if (engine === 'tape' && !replayable) {
       throw new Error(
         `the tape replays one graph shape, and the ${this.loss} loss makes a different one for each mini-batch: ` +
-          "use full batches, the hinge or mse loss, or engine 'eager'",
+          "use full batches, the hinge, mse or bce loss, or engine 'eager'",
       );
     }
     this.engine = engine !== 'eager' && replayable ? 'tape' : 'eager';
@@ -250,10 +250,12 @@ export class Trainer {
             scores.map((s, r) => s.mul(labels[r])),
             labels.map(() => 1),
           )
-        : mse(
-            scores.map((s, r) => s.sub(labels[r])),
-            labels.map(() => 0),
-          );
+        : this.loss === 'bce'
+          ? bceWithoutBranch(scores, labels)
+          : mse(
+              scores.map((s, r) => s.sub(labels[r])),
+              labels.map(() => 0),
+            );
     return { tape: Tape.record(this.objective(loss)), inputs, labels, outputs };
   }
 
@@ -261,6 +263,19 @@ export class Trainer {
   private objective(loss: Value): Value {
     return this.alpha ? loss.add(l2(this.options.model.parameters()).mul(this.alpha)) : loss;
   }
+}
+
+/**
+ * bceWithLogits with its labels as leaves, as one graph for every batch: per row
+ * relu(s) - s·y + log(1 + e^-|s|), |s| being relu(s) + relu(-s), which is each of its two
+ * branches on its own side of 0 (to rounding: the terms are added in another order).
+ */
+function bceWithoutBranch(scores: readonly Value[], labels: readonly Value[]): Value {
+  const terms = scores.map((s, r) => {
+    const magnitude = s.relu().add(s.neg().relu());
+    return s.relu().sub(s.mul(labels[r])).add(magnitude.neg().exp().add(1).log());
+  });
+  return Value.sum(terms).div(terms.length);
 }
 
 /** A step's loss and accuracy, before it is numbered. */
