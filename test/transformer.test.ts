@@ -119,6 +119,36 @@ describe('diagnostics', () => {
   });
 });
 
+test('the README’s tour under tsc --init’s options is reported as tsc reports its number twin', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const tour = /## A short tour\n\n```ts\n([^]*?)```/.exec(readme)![1];
+  // An ES module beside this package, so that `gradscript` resolves to it.
+  const file = path.join(__dirname, 'fuzz', 'tour.mts');
+  const initOptions: ts.CompilerOptions = {
+    ...options,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    verbatimModuleSyntax: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+  };
+  const host = ts.createCompilerHost(initOptions);
+  const { getSourceFile, fileExists } = host;
+  host.getSourceFile = (name, ...rest) =>
+    name === file
+      ? ts.createSourceFile(name, tour, ts.ScriptTarget.ES2022)
+      : getSourceFile(name, ...rest);
+  host.fileExists = (name) => name === file || fileExists(name);
+  const program = rewriteProgram(ts, ts.createProgram([file], initOptions, host), host);
+  // On numbers (`y: number[]`, `forward` giving `number[]`) tsc says TS2532 at `y[i]` and at
+  // `model.forward(point)[0]`: elements that may be missing.
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  expect(diagnostics.map((d) => [d.code, d.start])).toEqual([
+    [2532, tour.indexOf('y[i]')],
+    [2532, tour.indexOf('model.forward(point)[0]')],
+  ]);
+});
+
 test('source maps point at the user’s own line and column', () => {
   const file = path.join(fixtures, 'binary.ts');
   const host = ts.createCompilerHost({
