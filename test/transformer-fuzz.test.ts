@@ -796,14 +796,24 @@ export function g(x: V): V {
   expect(reported).toBeGreaterThan(statements.length * 0.8);
 }, 120_000);
 
-test('a number-seeded reduce over Values is reported at `reduce`, with Value.sum as the way', () => {
+test('a number-seeded reduce over Values is reported where tsc reports it, with the way to write it', () => {
   const file = virtual('reduce');
-  const text =
-    "import { Value } from 'gradscript';\nconst xs = [new Value(1), new Value(2)];\nexport const total = xs.reduce((s, x) => s + x * x, 0);\n";
+  const text = [
+    "import { Value } from 'gradscript';",
+    'const xs = [new Value(1), new Value(2)];',
+    'export const squares = xs.reduce((s, x) => s + x * x, 0);',
+    'export const total = xs.reduce((s, x) => s + x, 0);',
+    'export const back = xs.reduceRight((acc, x) => { return acc - x; }, 1);',
+    '',
+  ].join('\n');
   const compiled = compile(new Map([[file, text]]));
   const diagnostics = ts.getPreEmitDiagnostics(compiled);
-  expect(diagnostics.map((d) => [d.code, d.start])).toEqual([[2769, text.indexOf('reduce')]]);
-  expect(ts.flattenDiagnosticMessageText(diagnostics[0].messageText, ' ')).toContain(
-    'Value.sum(xs.map(',
-  );
+  // As on numbers: at `reduce`, or at the callback when one overload was left to try.
+  expect(diagnostics.map((d) => [d.code, d.start])).toEqual([
+    [2769, text.indexOf('reduce((s, x) => s + x * x')],
+    [2769, text.indexOf('reduce((s, x) => s + x,')],
+    [2769, text.indexOf('(acc, x) =>')],
+  ]);
+  for (const d of diagnostics)
+    expect(ts.flattenDiagnosticMessageText(d.messageText, ' ')).toContain('Value.sum(xs.map(');
 });

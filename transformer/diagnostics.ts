@@ -196,7 +196,7 @@ export function reexpressDiagnostics<D extends ts.Diagnostic>(
     if (!operator) kept.push(diagnostic);
     else claimed.add(operator);
   }
-  if (claimed.size === 0) return kept;
+  if (claimed.size === 0) return kept.map((d) => withReduceAdvice(tsi, file, d));
   const said: ts.Diagnostic[] = [];
   const reported = new Set<RewrittenOperator>();
   const inner = [...claimed].sort(
@@ -221,7 +221,7 @@ export function reexpressDiagnostics<D extends ts.Diagnostic>(
     said.push(diagnosticAt(tsi, file.original, cannotApply(tsi, checker, file, operator)));
     reported.add(operator);
   }
-  return [...kept, ...said];
+  return [...kept.map((d) => withReduceAdvice(tsi, file, d)), ...said];
 }
 
 /** Codes of the checker's complaints about an operand as a whole, as the rewritten call puts them. */
@@ -331,11 +331,61 @@ function reduceHint(
   file: RewrittenFileView,
   operator: RewrittenOperator,
 ): OperandProblem[] | undefined {
-  const source = file.original;
-  let call: ts.CallExpression | undefined;
+  const call = numberSeededReduce(tsi, file.original, (callback) =>
+    within(operator.expression, callback),
+  );
+  if (!call) return undefined;
+  const name = call.expression.name;
+  return [
+    {
+      start: name.getStart(file.original),
+      end: name.end,
+      code: 2769,
+      message: `No overload matches this call. ${reduceAdvice(file.original, call)}`,
+    },
+  ];
+}
+
+/** tsc's own TS2769 on a number-seeded `reduce` whose callback has rewritten arithmetic, with the advice. */
+function withReduceAdvice<D extends ts.Diagnostic>(
+  tsi: typeof ts,
+  file: RewrittenFileView,
+  diagnostic: D,
+): D {
+  if (diagnostic.code !== 2769) return diagnostic;
+  const at = file.maps.toOriginal(diagnostic.start!);
+  const call = numberSeededReduce(
+    tsi,
+    file.original,
+    // tsc puts it at `reduce`, or at the callback when only one overload was left to try.
+    (callback, name) =>
+      (name.getStart(file.original) === at || callback.getStart(file.original) === at) &&
+      file.operators.some((o) => within(o.expression, callback)),
+  );
+  if (!call) return diagnostic;
+  const { messageText } = diagnostic;
+  return {
+    ...diagnostic,
+    messageText: {
+      messageText: `${typeof messageText === 'string' ? messageText : messageText.messageText} ${reduceAdvice(file.original, call)}`,
+      category: diagnostic.category,
+      code: diagnostic.code,
+      next: typeof messageText === 'string' ? undefined : messageText.next,
+    },
+  };
+}
+
+type ReduceCall = ts.CallExpression & { expression: ts.PropertyAccessExpression };
+
+/** The `xs.reduce(callback, 0)` (or `reduceRight`) in `source` that `accepts`, if any. */
+function numberSeededReduce(
+  tsi: typeof ts,
+  source: ts.SourceFile,
+  accepts: (callback: ts.Node, name: ts.MemberName) => boolean,
+): ReduceCall | undefined {
+  let found: ReduceCall | undefined;
   const visit = (node: ts.Node): void => {
-    if (node.getStart(source) > operator.expression.start || node.end < operator.expression.end)
-      return;
+    if (found) return;
     if (
       tsi.isCallExpression(node) &&
       tsi.isPropertyAccessExpression(node.expression) &&
@@ -343,22 +393,21 @@ function reduceHint(
       node.arguments.length === 2 &&
       tsi.isFunctionLike(node.arguments[0]) &&
       tsi.isNumericLiteral(node.arguments[1]) &&
-      node.arguments[0].getStart(source) <= operator.expression.start &&
-      operator.expression.end <= node.arguments[0].end
+      accepts(node.arguments[0], node.expression.name)
     )
-      call = node;
+      found = node as ReduceCall;
     tsi.forEachChild(node, visit);
   };
   visit(source);
-  if (!call) return undefined;
-  const name = (call.expression as ts.PropertyAccessExpression).name;
-  const items = (call.expression as ts.PropertyAccessExpression).expression.getText(source);
-  return [
-    {
-      start: name.getStart(source),
-      end: name.end,
-      code: 2769,
-      message: `No overload matches this call: the accumulator starts as the number ${call.arguments[1].getText(source)}, and the callback returns a Value. To add Values up, write Value.sum(${items}.map(…)).`,
-    },
-  ];
+  return found;
+}
+
+function reduceAdvice(source: ts.SourceFile, call: ReduceCall): string {
+  const items = call.expression.expression.getText(source);
+  const seed = call.arguments[1].getText(source);
+  return `The accumulator starts as the number ${seed}, and the callback returns a Value: start it as a Value (new Value(${seed})), or, to add Values up, write Value.sum(${items}.map(…)).`;
+}
+
+function within(span: Span, node: ts.Node): boolean {
+  return node.pos <= span.start && span.end <= node.end;
 }
