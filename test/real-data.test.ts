@@ -181,7 +181,7 @@ describe('every refusal names the file, the line, the column and the cell', () =
     [
       'names (mostly distinct text)',
       'name,a,y\n' + Array.from({ length: 30 }, (_, i) => `car ${i},${i},${i % 2}`).join('\n'),
-      "line 2, column 'name': text with 30 different values in 30 rows, too many to be categories (names or identifiers?): --ignore name to leave it out",
+      "line 2, column 'name': 'car 0' is one of 30 different values in 30 rows, too many to be categories (names or identifiers?): --ignore name to leave the column out",
     ],
     [
       'two columns of one name',
@@ -291,6 +291,11 @@ describe('every refusal names the file, the line, the column and the cell', () =
     const rows = file('size,shade\n1,red\n', 'rows.csv');
     await expect(predictCsv({ model, csv: rows })).rejects.toThrow(
       `${rows}: no column named 'colour', which the model reads (columns: size, shade)`,
+    );
+    const moons = path.join(dir, 'moons.json');
+    saveModel((await runTrainingJob({ data: { dataset: 'moons' }, steps: 1 })).job.model, moons);
+    await expect(predictCsv({ model: moons, csv })).rejects.toThrow(
+      `${moons} does not say which columns it reads: predict applies a model that gradscript train --csv wrote`,
     );
     // Two classes train with bce by default for a CSV, whose sigmoid gives the probability.
     const known = file('size,colour\n1,red\n2,blue\n', 'known.csv');

@@ -134,10 +134,11 @@ function inputColumn(column: ReadColumn, rows: number): InputColumn {
   refuseDates(column);
   const distinct = column.values.length;
   if (distinct > MAX_CATEGORIES || (distinct > 10 && distinct > rows / 2)) {
+    const first = column.first!; // a column with a value in some row, as checked above
     throw new CsvRecordError(
-      column.first!.record, // a column with a value in some row, as checked above
-      `text with ${distinct} different values in ${rows} rows, too many to be categories ` +
-        `(names or identifiers?): --ignore ${column.name} to leave it out`,
+      first.record,
+      `'${first.cell}' is one of ${distinct} different values in ${rows} rows, too many to be ` +
+        `categories (names or identifiers?): --ignore ${column.name} to leave the column out`,
       column.name,
     );
   }
