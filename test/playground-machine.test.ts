@@ -4,6 +4,7 @@ import {
   PLAY_SLICE_MS,
   initialState,
   next,
+  pacing,
   type Effect,
   type Event,
   type State,
@@ -133,6 +134,53 @@ test('a failed build is an error of the current model only', () => {
     phase: 'error',
     problems: [{ message: 'out of memory' }],
   });
+});
+
+test('a set speed asks for the steps due, waits out the rest, and a stale tick is dropped', () => {
+  expect(pacing(1)).toEqual({ count: 1, ms: 1000 });
+  expect(pacing(20)).toEqual({ count: 1, ms: 50 });
+  expect(pacing(100)).toEqual({ count: 5, ms: 50 });
+  expect(pacing(500)).toEqual({ count: 25, ms: 50 });
+  const one = { type: 'step', generation: 1, count: 1, withinMs: Infinity };
+  const [paced] = run([settings(), built(1), { type: 'speed', speed: 1 }]);
+  const [playing, asked] = run([play], paced);
+  expect(asked).toEqual([one]);
+  // Its reply waits out the second before asking again.
+  const [waiting, wait] = run([stepped(1)], playing);
+  expect(waiting).toMatchObject({ phase: 'playing', stepping: false });
+  expect(wait).toEqual([{ type: 'show' }, { type: 'wait', ms: 1000, ticket: waiting.ticket }]);
+  expect(run([{ type: 'tick', ticket: waiting.ticket }], waiting)[1]).toEqual([one]);
+  // A tick of an older wait, or one that ends after pause, asks for nothing.
+  expect(run([{ type: 'tick', ticket: waiting.ticket - 1 }], waiting)[1]).toEqual([]);
+  expect(run([pause, { type: 'tick', ticket: waiting.ticket }], waiting)[1]).toEqual([]);
+  // Pause and play again during the wait: playing asks at once, and the old tick is dropped.
+  const [again, now] = run([pause, play], waiting);
+  expect(now).toEqual([one]);
+  expect(run([{ type: 'tick', ticket: waiting.ticket }], again)[1]).toEqual([]);
+  // A faster speed chosen during the wait starts at once; while a request is out, with its reply.
+  expect(run([{ type: 'speed', speed: Infinity }], waiting)[1]).toEqual([playSteps(1)]);
+  const [faster, none] = run([{ type: 'speed', speed: Infinity }], playing);
+  expect(none).toEqual([]);
+  expect(run([stepped(1)], faster)[1]).toEqual([{ type: 'show' }, playSteps(1)]);
+  // A speed is kept across rebuilds.
+  expect(run([settings()], waiting)[0].speed).toBe(1);
+});
+
+test('an edited weight goes to the model shown, and its reply is drawn; none while building', () => {
+  const edit: Event = { type: 'edit', layer: 1, neuron: 2, input: 3, value: -0.5 };
+  const sent = { type: 'edit', generation: 1, layer: 1, neuron: 2, input: 3, value: -0.5 };
+  const [ready] = run([settings(), built(1)]);
+  expect(run([edit], ready)).toEqual([ready, [sent]]);
+  const [playing] = run([play], ready);
+  expect(run([edit], playing)).toEqual([playing, [sent]]);
+  expect(run([settings(), edit])[1]).toHaveLength(1); // the build only
+  const edited = (generation: number): Event => ({
+    type: 'edited',
+    generation,
+    snapshot: snapshot(),
+  });
+  expect(run([edited(1)], ready)).toEqual([ready, [{ type: 'show' }]]);
+  expect(run([settings(), edited(1)], ready)[1]).toHaveLength(1); // of the model before: dropped
 });
 
 test('any order of clicks ends consistent: playing exactly when steps are asked for', () => {

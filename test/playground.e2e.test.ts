@@ -158,9 +158,9 @@ test('playing 200 steps on the moons lifts the accuracy above 95%; pause stops t
   await page.screenshot({ path: path.join(shots, '2-trained.png') });
 }, 90_000);
 
-/** The first hidden layer's maps: how many, and how many of each one's pixels differ from its first. */
+/** The network picture's hidden neurons' maps: how many, and how many of each one's pixels differ from its first. */
 const neuronMaps = () =>
-  page.$$eval('#neuron-maps canvas', (maps) =>
+  page.$$eval('#network canvas:not(.output)', (maps) =>
     (maps as HTMLCanvasElement[]).map((map) => {
       const pixels = map.getContext('2d')!.getImageData(0, 0, map.width, map.height).data;
       let varied = 0;
@@ -171,6 +171,14 @@ const neuronMaps = () =>
       }
       return { width: map.width, transparent, varied };
     }),
+  );
+/** The network picture's edges: each one's colour and width. */
+const edges = () =>
+  page.$$eval('#network path.weight', (lines) =>
+    lines.map((line) => ({
+      stroke: line.getAttribute('stroke'),
+      width: Number(line.getAttribute('stroke-width')),
+    })),
   );
 
 test('the held-out test points have a finite loss and accuracy, beside the training ones', async () => {
@@ -192,27 +200,44 @@ test('the held-out test points have a finite loss and accuracy, beside the train
     .screenshot({ path: path.join(shots, '2b-test-and-neurons.png') });
 });
 
-test('the first hidden layer’s neurons each have a map, 16 at most, drawn over the surface', async () => {
+test('the network picture: every hidden neuron’s map, an edge a weight, coloured and thickened, moving as it trains', async () => {
+  const picture = page.getByRole('group', { name: 'network', exact: true });
+  expect(await picture.count()).toBe(1);
   const maps = await neuronMaps();
-  expect(maps).toHaveLength(16);
-  for (const map of maps) expect(map).toMatchObject({ width: 80, transparent: 0 });
+  expect(maps).toHaveLength(32);
+  for (const map of maps) expect(map).toMatchObject({ width: 40, transparent: 0 });
   // A ReLU neuron may have died, 0 everywhere and white; most vary over the surface.
-  expect(maps.filter((m) => m.varied > 0).length).toBeGreaterThan(8);
-  expect(await page.textContent('#neurons-caption')).toMatch(
-    /^the first hidden layer's 16 neurons: /,
-  );
+  expect(maps.filter((m) => m.varied > 0).length).toBeGreaterThan(16);
+  // The output's node shows the decision surface.
+  expect(await page.$$('#network canvas.output')).toHaveLength(1);
+  const trained = await edges();
+  expect(trained).toHaveLength(2 * 16 + 16 * 16 + 16);
+  const colours = new Set(trained.map((e) => e.stroke));
+  expect(colours).toEqual(new Set(['rgb(245, 140, 40)', 'rgb(31, 119, 180)']));
+  expect(new Set(trained.map((e) => e.width)).size).toBeGreaterThan(20);
+  await page.locator('#network-panel').screenshot({ path: path.join(shots, '2d-network.png') });
+  // A few steps move the weights, and the edges with them.
+  for (let i = 0; i < 3; i++) {
+    const before = await steps();
+    await page.click('#step');
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('steps')!.textContent) > n,
+      before,
+    );
+  }
+  expect(await edges()).not.toEqual(trained);
+
   await type('hidden', '24,8');
   await untilPhase('ready');
-  expect(await neuronMaps()).toHaveLength(16);
-  expect(await page.textContent('#neurons-caption')).toMatch(
-    /^the first hidden layer's first 16 of 24 neurons: /,
-  );
-  await page.screenshot({ path: path.join(shots, '2c-neurons-capped.png') });
+  expect(await neuronMaps()).toHaveLength(32);
+  expect(await page.getAttribute('#network', 'data-layers')).toBe('2,24,8,1');
+  await page.screenshot({ path: path.join(shots, '2c-network-24-8.png') });
   await type('hidden', '5');
   await untilPhase('ready');
   const narrow = await neuronMaps();
   expect(narrow).toHaveLength(5);
   expect(narrow.every((m) => m.varied > 0)).toBe(true);
+  expect(await edges()).toHaveLength(2 * 5 + 5);
   await type('testShare', '0');
   await untilPhase('ready');
   expect(await page.textContent('#test-size')).toBe('0');
@@ -381,6 +406,7 @@ test('the curves have axes with numbers, the loss on a log scale if asked; the s
     })),
   );
   expect(stats).toEqual([
+    { lines: 1, overflow: 0 },
     { lines: 1, overflow: 0 },
     { lines: 1, overflow: 0 },
   ]);
@@ -736,6 +762,237 @@ test('the program can be edited and run here: it prints its loss, an edit change
   expect(await program()).toContain('const steps = ');
   expect(await page.isVisible('#revert-program')).toBe(false);
 }, 180_000);
+
+/** The weight the readout shows, for the edge pointed at or focused. */
+const readWeight = async () =>
+  Number(/: (-?[\d.]+)$/.exec((await page.textContent('#network-weight'))!.trim())![1]);
+/** The regions canvas's pixels, to tell whether the decision surface changed. */
+const surfacePixels = () =>
+  page.$eval('#regions', (canvas) => (canvas as HTMLCanvasElement).toDataURL());
+
+test('an edge shows its weight on hover; a click edits it, the output changes, and training goes on from it', async () => {
+  await defaults();
+  // Into the output from the neuron it weighs most: a neuron that is alive, so the edit shows.
+  const intoOutput = (await edges()).slice(2 * 16 + 16 * 16).map((e) => e.width);
+  const widest = intoOutput.indexOf(Math.max(...intoOutput));
+  const edge = page.locator('#network path.hit').nth(2 * 16 + 16 * 16 + widest);
+  await edge.hover();
+  expect(await page.textContent('#network-weight')).toBe(
+    `weight neuron ${widest + 1} of layer 2 → output: ${(await readWeight()).toFixed(4)}`,
+  );
+  const before = await surfacePixels();
+  await edge.click();
+  expect(await page.isVisible('#weight-editor')).toBe(true);
+  expect(await page.evaluate(() => document.activeElement!.id)).toBe('weight-value');
+  await page.fill('#weight-value', 'big');
+  await page.press('#weight-value', 'Enter');
+  expect(await page.textContent('#weight-problem')).toBe(
+    'a weight must be a number, such as 0.5 or -1.2; got "big"',
+  );
+  await page.fill('#weight-value', '-6');
+  await page.press('#weight-value', 'Enter');
+  expect(await page.isHidden('#weight-editor')).toBe(true);
+  await page.waitForFunction(
+    (old) => (document.getElementById('regions') as HTMLCanvasElement).toDataURL() !== old,
+    before,
+  );
+  expect(await readWeight()).toBe(-6);
+  expect(await page.isVisible('#program-edited')).toBe(true);
+  await page.screenshot({ path: path.join(shots, '2e-weight-edited.png') });
+  // A step trains on from -6: the weight moves, a little, from there.
+  const at = await steps();
+  await page.click('#step');
+  await page.waitForFunction((n) => Number(document.getElementById('steps')!.textContent) > n, at);
+  const moved = await readWeight();
+  expect(moved).not.toBe(-6);
+  expect(Math.abs(moved + 6)).toBeLessThan(1);
+  await page.click('#reset');
+  await untilPhase('ready');
+  expect(await page.isHidden('#program-edited')).toBe(true);
+}, 60_000);
+
+test('the network’s edges by keyboard: one Tab stop, the arrows move, Enter edits, Escape goes back', async () => {
+  await page.focus('#network path.hit[tabindex="0"]');
+  const first = (await page.textContent('#network-weight'))!;
+  expect(first).toMatch(/^weight x1 → neuron 1 of layer 1: /);
+  await page.keyboard.press('ArrowDown');
+  expect(await page.textContent('#network-weight')).toMatch(/^weight x2 → neuron 1 of layer 1: /);
+  expect(await page.$$('#network path.hit[tabindex="0"]')).toHaveLength(1);
+  expect(await page.getAttribute('#network path.hit:focus', 'aria-label')).toMatch(
+    /^weight x2 → neuron 1 of layer 1: -?\d+\.\d{4}; Enter edits it$/,
+  );
+  await page.keyboard.press('Enter');
+  expect(await page.evaluate(() => document.activeElement!.id)).toBe('weight-value');
+  await page.keyboard.press('Escape');
+  expect(await page.isHidden('#weight-editor')).toBe(true);
+  expect(await page.evaluate(() => document.activeElement!.classList.contains('hit'))).toBe(true);
+  // The page's shortcuts are not the edges' arrows: no step was taken.
+  expect(await steps()).toBe(0);
+});
+
+test('the speed control plays one step a second, and the epochs count the passes', async () => {
+  await defaults();
+  await type('batchSize', '16'); // 80 training points: five steps an epoch
+  await untilPhase('ready');
+  await page.selectOption('#speed-control', '1');
+  expect(page.url()).toMatch(/[#&]speed=1(&|$)/);
+  await page.click('#play');
+  await page.waitForTimeout(3500);
+  const played = await steps();
+  await page.click('#pause');
+  // A step a second: about 3 in 3.5 s, and certainly not the thousands at full speed.
+  expect(played).toBeGreaterThanOrEqual(2);
+  expect(played).toBeLessThanOrEqual(5);
+  await page.selectOption('#speed-control', '500');
+  await play(30);
+  await page.click('#pause');
+  await untilPhase('ready');
+  await page.waitForTimeout(300);
+  const done = await steps();
+  expect(Number(await page.textContent('#epoch'))).toBe(Math.floor(done / 5));
+  await page.selectOption('#speed-control', 'max');
+  await defaults();
+}, 60_000);
+
+/** A new page of the playground, at `url`, its console errors gathered with the others. */
+async function openPage(url: string, viewport = { width: 1400, height: 1100 }): Promise<Page> {
+  const other = await browser.newPage({ viewport });
+  other.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  other.on('pageerror', (e) => errors.push(String(e)));
+  await other.goto(url);
+  await other.waitForFunction(() => document.getElementById('accuracy')!.textContent !== '–');
+  return other;
+}
+
+/** Takes `count` steps one click at a time, and returns the loss shown then, to the last digit. */
+async function lossAfterSteps(on: Page, count: number): Promise<string> {
+  for (let n = 1; n <= count; n++) {
+    await on.click('#step');
+    await on.waitForFunction((n) => Number(document.getElementById('steps')!.textContent) === n, n);
+  }
+  return (await on.getAttribute('#loss-value', 'data-exact'))!;
+}
+
+test('keyboard only: space plays and pauses, → takes a step; play is the first Tab stop, and play and pause hand the focus over', async () => {
+  const keys = await openPage(page.url());
+  const at = () => keys.evaluate(() => Number(document.getElementById('steps')!.textContent));
+  const until = (wanted: string) =>
+    keys.waitForFunction((p) => document.getElementById('status')!.dataset.phase === p, wanted);
+  const stepped = (from: number) =>
+    keys.waitForFunction(
+      (n) => Number(document.getElementById('steps')!.textContent) === n + 1,
+      from,
+    );
+  const focused = () =>
+    keys.evaluate(() => ({
+      id: document.activeElement!.id,
+      ring: getComputedStyle(document.activeElement!).outlineStyle,
+    }));
+  try {
+    await keys.keyboard.press('Space');
+    await until('playing');
+    await keys.keyboard.press('Space');
+    await until('ready');
+    await keys.waitForTimeout(300); // the steps in flight land
+    let from = await at();
+    await keys.keyboard.press('ArrowRight');
+    await stepped(from);
+    await keys.keyboard.press('Tab');
+    expect(await focused()).toEqual({ id: 'play', ring: 'solid' });
+    await keys.keyboard.press('Enter');
+    await until('playing');
+    expect((await focused()).id).toBe('pause');
+    await keys.keyboard.press('Enter');
+    await until('ready');
+    expect((await focused()).id).toBe('play');
+    await keys.waitForTimeout(300);
+    await keys.keyboard.press('Tab');
+    expect((await focused()).id).toBe('step');
+    from = await at();
+    await keys.keyboard.press('Enter');
+    await stepped(from);
+    await keys.screenshot({ path: path.join(shots, '10-keyboard.png') });
+  } finally {
+    await keys.close();
+  }
+}, 60_000);
+
+test('share copies a link to every setting: opened elsewhere, it gives the same loss at step 20', async () => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await defaults();
+  await page.selectOption('#dataset', 'circles');
+  await type('hidden', '6,5');
+  await type('lr', '0.05');
+  await type('seed', '42');
+  await type('batchSize', '10');
+  await page.selectOption('#engine', 'eager');
+  await untilPhase('ready');
+  await page.click('#share');
+  await page.waitForFunction(() => document.getElementById('share-status')!.textContent !== '');
+  expect(await page.textContent('#share-status')).toBe('link copied');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(page.url());
+  const here = await lossAfterSteps(page, 20);
+  const there = await openPage(link);
+  try {
+    for (const [field, value] of [
+      ['dataset', 'circles'],
+      ['hidden', '6,5'],
+      ['lr', '0.05'],
+      ['seed', '42'],
+      ['batchSize', '10'],
+      ['engine', 'eager'],
+    ])
+      expect(await there.inputValue(`#${field}`)).toBe(value);
+    expect(await lossAfterSteps(there, 20)).toBe(here);
+  } finally {
+    await there.close();
+  }
+  // A link with something that is no setting says so, and builds the rest.
+  const odd = await openPage(link.replace('seed=42', 'seed=42&colour=red'));
+  try {
+    expect(await odd.textContent('#link-problem')).toMatch(
+      /^the link sets "colour", which is no setting of the playground's/,
+    );
+    expect(await odd.getAttribute('#status', 'data-phase')).toBe('ready');
+  } finally {
+    await odd.close();
+  }
+  await page.selectOption('#engine', 'tape');
+  await page.selectOption('#dataset', 'moons');
+  await defaults();
+}, 120_000);
+
+test('on a phone, 390 pixels wide: no sideways scroll, the plot and network fit, every target 44 pixels', async () => {
+  const phone = await openPage(page.url(), { width: 390, height: 844 });
+  try {
+    const layout = await phone.evaluate(() => {
+      const right = (id: string) => document.getElementById(id)!.getBoundingClientRect().right;
+      const small = [
+        ...document.querySelectorAll<HTMLElement>('button, select, input:not([type="checkbox"])'),
+        ...[...document.querySelectorAll('input[type="checkbox"]')].map((box) =>
+          box.closest('label')!,
+        ),
+      ]
+        .filter((target) => target.checkVisibility())
+        .filter((target) => target.getBoundingClientRect().height < 44)
+        .map((target) => target.id || target.outerHTML.slice(0, 60));
+      return {
+        scrollWidth: document.scrollingElement!.scrollWidth,
+        regions: right('regions'),
+        network: right('network'),
+        small,
+      };
+    });
+    expect(layout.scrollWidth).toBeLessThanOrEqual(390);
+    expect(layout.regions).toBeLessThanOrEqual(390);
+    expect(layout.network).toBeLessThanOrEqual(390);
+    expect(layout.small).toEqual([]);
+    await phone.screenshot({ path: path.join(shots, '11-phone.png'), fullPage: true });
+  } finally {
+    await phone.close();
+  }
+}, 60_000);
 
 test('nothing along the way reached the console as an error', () => {
   expect(errors).toEqual([]);

@@ -16,8 +16,8 @@ import {
   type SettingsText,
 } from '../playground/src/config';
 import { NumericMLP, writeShares } from '../playground/src/numeric';
-import { dataset, lossOf } from '../src/browser';
-import { GRID, MAPPED_NEURONS, Session, splitFor } from '../playground/src/session';
+import { Value, dataset, lossOf } from '../src/browser';
+import { GRID, NEURON_GRID, Session, splitFor } from '../playground/src/session';
 
 /** The problems parseSettings finds when the default fields are typed over with `typed`. */
 function problemsOf(typed: Partial<SettingsText>) {
@@ -322,28 +322,85 @@ test('steps within a time limit: one at least, then as many as fit', () => {
   expect(session.snapshot().step).toBe(4);
 });
 
-describe.each<[string, Partial<Config>, number]>([
-  ['relu, 16 wide', {}, 16],
-  ['tanh, 5 wide', { activation: 'tanh', hidden: [5, 3] }, 5],
-  ['sigmoid, 40 wide, capped', { activation: 'sigmoid', hidden: [40] }, MAPPED_NEURONS],
-])('the first layer’s maps, %s', (_name, settings, mapped) => {
+describe.each<[string, Partial<Config>]>([
+  ['relu, 16 and 16', {}],
+  ['tanh, 5 and 3', { activation: 'tanh', hidden: [5, 3] }],
+  ['sigmoid, 40 wide', { activation: 'sigmoid', hidden: [40] }],
+  ['three classes, 4, 3 and 2', { dataset: 'spiral', loss: 'crossentropy', hidden: [4, 3, 2] }],
+])('the network picture’s numbers, %s', (_name, settings) => {
   const session = new Session({ ...defaultConfig, ...settings });
   session.step(10);
   const snapshot = session.snapshot();
+  const hidden = session.model.layers.slice(0, -1);
+  const cells = NEURON_GRID * NEURON_GRID;
 
-  test('map the first 16 neurons at most, every grid cell', () => {
-    expect(snapshot.firstLayerWidth).toBe(session.model.layers[0].neurons.length);
-    expect(snapshot.activations).toHaveLength(mapped * GRID * GRID);
+  test('map every hidden neuron of every layer, at every other grid cell', () => {
+    const neurons = hidden.reduce((sum, layer) => sum + layer.neurons.length, 0);
+    expect(snapshot.activations).toHaveLength(neurons * cells);
   });
 
-  test('hold what the first layer computes at each cell', () => {
-    for (const cell of [0, GRID + 7, (GRID * GRID) / 2 + 3, GRID * GRID - 1]) {
-      const point = session.gridPoint(Math.floor(cell / GRID), cell % GRID);
-      const first = session.model.layers[0].forward(point).map((v) => v.data);
-      for (let n = 0; n < mapped; n++)
-        expect(snapshot.activations[n * GRID * GRID + cell]).toBe(Math.fround(first[n]));
+  test('hold what each hidden layer computes at each cell mapped', () => {
+    for (const [row, col] of [
+      [0, 0],
+      [2, 14],
+      [GRID / 2, GRID / 2 + 6],
+      [GRID - 2, GRID - 2],
+    ]) {
+      let outputs = session.gridPoint(row, col).map((x) => new Value(x));
+      let n = 0;
+      for (const layer of hidden) {
+        outputs = layer.forward(outputs);
+        for (const a of outputs)
+          expect(snapshot.activations[n++ * cells + (row / 2) * NEURON_GRID + col / 2]).toBe(
+            Math.fround(a.data),
+          );
+      }
     }
   });
+
+  test('hold every weight, layer by layer, output layer last', () => {
+    expect(snapshot.weights).toEqual(
+      session.model.layers.map((layer) => layer.neurons.map((n) => n.w.map((w) => w.data))),
+    );
+  });
+});
+
+test('a weight set by hand is the model’s, and training goes on from it', () => {
+  const session = new Session(defaultConfig);
+  const twin = new Session(defaultConfig);
+  session.step(5);
+  twin.step(5);
+  expect(session.snapshot().edited).toBe(false);
+  session.setWeight(1, 3, 2, 4.5);
+  expect(session.snapshot().edited).toBe(true);
+  expect(session.model.layers[1].neurons[3].w[2].data).toBe(4.5);
+  expect(session.snapshot().weights[1][3][2]).toBe(4.5);
+  expect(session.snapshot().step).toBe(5);
+  session.step(1);
+  twin.step(1);
+  // The step trained from the edited weight: the loss is another, and the weight moved from 4.5.
+  expect(session.snapshot().loss).not.toBe(twin.snapshot().loss);
+  expect(session.model.layers[1].neurons[3].w[2].data).not.toBe(4.5);
+  expect(() => session.setWeight(3, 0, 0, 1)).toThrow(
+    'the model has no weight at layer 3, neuron 0, input 0',
+  );
+  expect(() => session.setWeight(0, 0, 2, 1)).toThrow(
+    'the model has no weight at layer 0, neuron 0, input 2',
+  );
+  expect(() => session.setWeight(0, 0, 0, NaN)).toThrow('a weight must be a number; got NaN');
+});
+
+test.each<[number, number, number]>([
+  // Full batches: a step is an epoch.
+  [0, 7, 7],
+  // 80 training points in batches of 16: five steps an epoch.
+  [16, 14, 2],
+  // In batches of 30: three an epoch, the last of 20.
+  [30, 7, 2],
+])('with batch size %d, %d steps are %d epochs', (batchSize, steps, epochs) => {
+  const session = new Session({ ...defaultConfig, batchSize });
+  session.step(steps);
+  expect(session.snapshot().epoch).toBe(epochs);
 });
 
 test('tape and eager sessions train identically, full batch or not', () => {

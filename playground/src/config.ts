@@ -104,7 +104,8 @@ export type Parsed = { config: Config } | { problems: Problem[] };
 /** A number written out in decimal: not empty, not hexadecimal, not Infinity. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-function decimal(text: string): number {
+/** The number a text writes out in decimal; NaN for any other text. */
+export function decimal(text: string): number {
   return DECIMAL.test(text.trim()) ? Number(text) : NaN;
 }
 

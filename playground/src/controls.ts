@@ -85,3 +85,11 @@ export function resizeLayer(text: string, layer: number, by: number): string | u
   if (!Number.isInteger(size) || size < 1) return undefined;
   return textOfSizes(sizes.map((s, i) => (i === layer ? size : s)));
 }
+
+/** The speed control's choices, in steps per second: Infinity is as fast as the worker goes. */
+export const SPEEDS = [1, 5, 20, 100, 500, Infinity] as const;
+
+/** A speed as the control and the link write it. */
+export function speedText(speed: number): string {
+  return Number.isFinite(speed) ? String(speed) : 'max';
+}

@@ -22,6 +22,10 @@ export interface State {
   readonly playWhenBuilt: boolean;
   /** A step request is with the worker: the next waits for its reply, so none pile up. */
   readonly stepping: boolean;
+  /** How fast to play: steps per second, Infinity for as many as the worker can take. */
+  readonly speed: number;
+  /** Numbers the waits between paced requests: a tick of any but the latest is dropped. */
+  readonly ticket: number;
   /** Error: what is wrong, each with the field it is about. */
   readonly problems: readonly Problem[];
 }
@@ -31,11 +35,31 @@ export const initialState: State = {
   generation: 0,
   playWhenBuilt: false,
   stepping: false,
+  speed: Infinity,
+  ticket: 0,
   problems: [],
 };
 
 /** While playing, each request trains this long before the picture is drawn again. */
 export const PLAY_SLICE_MS = 25;
+/**
+ * Played at a set speed, a request is for the steps due in about this long (one at least), and
+ * the next follows once they are: 100 steps/s is 5 steps 20 times a second, 1 step/s one a second.
+ */
+export const PACED_REQUEST_MS = 50;
+
+/** The steps a paced request asks for, and how long the steps take at the speed. */
+export function pacing(speed: number): { count: number; ms: number } {
+  const count = Math.max(1, Math.round((speed * PACED_REQUEST_MS) / 1000));
+  return { count, ms: (count * 1000) / speed };
+}
+
+/** Which weight: hidden layers from 0, then the output layer; the neuron in it; its input. */
+export interface WeightAt {
+  layer: number;
+  neuron: number;
+  input: number;
+}
 
 export type Event =
   /** The page loaded, a setting changed, or reset was pressed: the settings as they read now. */
@@ -43,12 +67,22 @@ export type Event =
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
+  /** The speed control: steps per second, Infinity for as fast as it goes. */
+  | { type: 'speed'; speed: number }
+  /** A paced wait is over. */
+  | { type: 'tick'; ticket: number }
+  /** A weight typed into the network picture. */
+  | ({ type: 'edit'; value: number } & WeightAt)
   | Exclude<Reply, { type: 'traced' }>;
 
 export type Effect =
   | { type: 'build'; generation: number; config: Config; engine: Engine }
   /** Up to `count` steps, and no more once `withinMs` have passed. */
   | { type: 'step'; generation: number; count: number; withinMs: number }
+  /** Send a tick with this ticket in `ms`: the steps asked for last are due by then. */
+  | { type: 'wait'; ms: number; ticket: number }
+  /** Set a weight of the model: training goes on from it. */
+  | ({ type: 'edit'; generation: number; value: number } & WeightAt)
   /** Draw the reply this event was: it is about the model the settings describe. */
   | { type: 'show' };
 
@@ -56,7 +90,7 @@ export function next(state: State, event: Event): [State, Effect[]] {
   switch (event.type) {
     case 'settings': {
       const generation = state.generation + 1;
-      const fresh = { generation, playWhenBuilt: false, stepping: false };
+      const fresh = { ...state, generation, playWhenBuilt: false, stepping: false };
       if ('problems' in event.parsed)
         return [{ ...fresh, phase: 'error', problems: event.parsed.problems }, []];
       const { config } = event.parsed;
@@ -75,6 +109,24 @@ export function next(state: State, event: Event): [State, Effect[]] {
       return [state, []];
     case 'step':
       return state.phase === 'ready' ? requestSteps(state, 1, Infinity) : [state, []];
+    case 'speed': {
+      const faster = { ...state, speed: event.speed };
+      // Waiting out the old pace: the new one starts now.
+      if (state.phase === 'playing' && !state.stepping) return play(faster);
+      return [faster, []];
+    }
+    case 'tick':
+      if (event.ticket !== state.ticket || state.phase !== 'playing') return [state, []];
+      return requestSteps(state, pacing(state.speed).count, Infinity);
+    case 'edit': {
+      // Only a model shown and trainable: building, its weights are about to be replaced.
+      if (state.phase !== 'ready' && state.phase !== 'playing') return [state, []];
+      const { layer, neuron, input, value } = event;
+      const edit = { type: 'edit' as const, generation: state.generation, layer, neuron, input };
+      return [state, [{ ...edit, value }]];
+    }
+    case 'edited':
+      return event.generation === state.generation ? [state, [{ type: 'show' }]] : [state, []];
     case 'built': {
       if (event.generation !== state.generation || state.phase !== 'building') return [state, []];
       const built = { ...state, playWhenBuilt: false };
@@ -90,6 +142,11 @@ export function next(state: State, event: Event): [State, Effect[]] {
         return [{ ...stepped, phase: 'error', problems }, [{ type: 'show' }]];
       }
       if (state.phase !== 'playing') return [stepped, [{ type: 'show' }]];
+      if (Number.isFinite(state.speed)) {
+        const ticket = state.ticket + 1;
+        const wait = { type: 'wait' as const, ms: pacing(state.speed).ms, ticket };
+        return [{ ...stepped, ticket }, [{ type: 'show' }, wait]];
+      }
       const [more, effects] = requestSteps(stepped, Infinity, PLAY_SLICE_MS);
       return [more, [{ type: 'show' }, ...effects]];
     }
@@ -108,8 +165,12 @@ export function next(state: State, event: Event): [State, Effect[]] {
   }
 }
 
+/** Starts playing at the state's speed; a wait of before is dropped. */
 function play(state: State): [State, Effect[]] {
-  return requestSteps({ ...state, phase: 'playing' }, Infinity, PLAY_SLICE_MS);
+  const playing = { ...state, phase: 'playing' as const, ticket: state.ticket + 1 };
+  if (Number.isFinite(state.speed))
+    return requestSteps(playing, pacing(state.speed).count, Infinity);
+  return requestSteps(playing, Infinity, PLAY_SLICE_MS);
 }
 
 /** Asks for steps unless some are being taken: their reply asks again if still playing. */

@@ -16,10 +16,22 @@ import {
   type Config,
   type SettingsText,
 } from './config';
-import { LR_SCALE, NOISE_SCALE, addLayer, removeLayer, resizeLayer, type Scale } from './controls';
+import {
+  LR_SCALE,
+  NOISE_SCALE,
+  SPEEDS,
+  addLayer,
+  removeLayer,
+  resizeLayer,
+  speedText,
+  type Scale,
+} from './controls';
 import { drawCurves, type Progress } from './curves';
+import { linkOf, readLink } from './link';
 import { LazyProgramPanel } from './program-panel';
 import { initialState, next, type Event, type Phase, type State } from './machine';
+import { NetworkView } from './network';
+import { StepRate, rateText } from './rate';
 import { gradColour } from './scales';
 import type { Engine, Snapshot } from './session';
 import { TraceView } from './trace';
@@ -32,8 +44,6 @@ const REGION_COLOURS = [
   [255, 191, 135],
   [150, 208, 150],
 ];
-/** A neuron's activation as a colour, each map scaled to its largest: white at 0. */
-const ACTIVATION_COLOURS = { positive: [245, 140, 40], negative: [31, 119, 180] } as const;
 const STATUS: Record<Phase, string> = {
   idle: 'starting…',
   building: 'building…',
@@ -78,8 +88,18 @@ let expanded: number[] = [];
 /** The graph drawn: of which point, at which step (once training passes it, it is out of date). */
 let drawn: { index: number; step: number } | undefined;
 const traceView = new TraceView($('trace'));
-/** Where the steps per second are counted from, while playing. */
-let speed: { steps: number; since: number } | undefined;
+/** The steps per second while playing, smoothed. */
+const rate = new StepRate();
+/** When the last steps were asked for: a paced wait counts from then. */
+let stepsAsked = 0;
+const network = new NetworkView($('network-box'), {
+  readout: $('network-weight'),
+  editor: $('weight-editor'),
+  editorName: $('weight-name'),
+  editorValue: $('weight-value'),
+  editorProblem: $('weight-problem'),
+  onEdit: (at, value) => dispatch({ type: 'edit', ...at, value }),
+});
 /** The decision surface at one pixel a grid cell, stretched smoothly over the regions canvas. */
 const surface = document.createElement('canvas');
 
@@ -90,6 +110,13 @@ for (const [id, options] of [
 ] as const) {
   for (const option of options) $<HTMLSelectElement>(id).add(new Option(option));
 }
+for (const speed of SPEEDS) {
+  const label = Number.isFinite(speed)
+    ? `${speed} step${speed === 1 ? '' : 's'}/s`
+    : 'as fast as it goes';
+  $<HTMLSelectElement>('speed-control').add(new Option(label, speedText(speed)));
+}
+$<HTMLSelectElement>('speed-control').value = speedText(initialState.speed);
 $<HTMLSelectElement>('dataset').value = defaultConfig.dataset;
 offerLosses();
 const defaults = textOf(defaultConfig);
@@ -114,15 +141,49 @@ function offerLosses(): void {
   if ((losses as readonly string[]).includes(chosen)) menu.value = chosen;
 }
 
-function settings(): Event {
-  const text = Object.fromEntries(
+/** What each field holds, as typed. */
+function typed(): SettingsText {
+  return Object.fromEntries(
     fields.map((field) => [field, $<HTMLInputElement | HTMLSelectElement>(field).value]),
   ) as SettingsText;
+}
+
+function settings(): Event {
   return {
     type: 'settings',
-    parsed: parseSettings(text),
+    parsed: parseSettings(typed()),
     engine: $<HTMLSelectElement>('engine').value as Engine,
   };
+}
+
+/** The address keeps every setting as it reads now, so that it is a link to this very page. */
+function writeLink(): void {
+  const engine = $<HTMLSelectElement>('engine').value as Engine;
+  window.history.replaceState(null, '', linkOf(typed(), { engine, speed: state.speed }));
+}
+
+/**
+ * The settings a link holds, put in the fields before the page first builds: each field then
+ * judges its text as if typed, a choice no menu offers included.
+ */
+function followLink(): void {
+  const link = readLink(location.hash);
+  const put = (field: keyof Config, text: string) => {
+    const control = $<HTMLInputElement | HTMLSelectElement>(field);
+    if (control instanceof HTMLSelectElement && ![...control.options].some((o) => o.value === text))
+      control.add(new Option(text));
+    control.value = text;
+  };
+  // The data set first: the losses the menu offers are its.
+  if (link.text.dataset !== undefined) put('dataset', link.text.dataset);
+  offerLosses();
+  for (const [field, text] of Object.entries(link.text)) put(field as keyof Config, text);
+  if (link.extras.engine) $<HTMLSelectElement>('engine').value = link.extras.engine;
+  if (link.extras.speed !== undefined) {
+    $<HTMLSelectElement>('speed-control').value = speedText(link.extras.speed);
+    dispatch({ type: 'speed', speed: link.extras.speed });
+  }
+  $('link-problem').textContent = link.problems.join('; ');
 }
 
 /** Hands the event to the machine, carries out what it says, and draws the state it leaves. */
@@ -134,11 +195,18 @@ function dispatch(event: Event): void {
       forget();
       send(effect);
     } else if (effect.type === 'step') {
+      stepsAsked = performance.now();
       send(effect);
-    } else if (event.type === 'built' || event.type === 'stepped') {
+    } else if (effect.type === 'edit') {
+      send(effect);
+    } else if (effect.type === 'wait') {
+      const due = stepsAsked + effect.ms - performance.now();
+      setTimeout(() => dispatch({ type: 'tick', ticket: effect.ticket }), Math.max(0, due));
+    } else if (event.type === 'built' || event.type === 'stepped' || event.type === 'edited') {
       show(event);
     }
   }
+  if (event.type === 'settings' || event.type === 'speed') writeLink();
   render();
 }
 
@@ -153,8 +221,10 @@ function forget(): void {
   $('trace-note').textContent = '';
   markStaleTrace();
   $('steps').textContent = '0';
+  $('epoch').textContent = '0';
   for (const id of ['loss-value', 'accuracy', 'test-loss', 'test-accuracy'])
     $(id).textContent = '–';
+  rate.clear();
   $('speed').textContent = '0';
   $('build-time').textContent = '';
   redrawCurves();
@@ -163,8 +233,13 @@ function forget(): void {
 function render(): void {
   const { phase, playWhenBuilt, problems } = state;
   const training = phase === 'playing' || (phase === 'building' && playWhenBuilt);
-  $<HTMLButtonElement>('play').disabled = training || phase === 'error' || phase === 'idle';
-  $<HTMLButtonElement>('pause').disabled = !training;
+  const [play, pause] = [$<HTMLButtonElement>('play'), $<HTMLButtonElement>('pause')];
+  const focused = document.activeElement;
+  play.disabled = training || phase === 'error' || phase === 'idle';
+  pause.disabled = !training;
+  // Of play and pause, the one pressed is disabled: the focus moves to the other, not lost.
+  if (focused === play && play.disabled && !pause.disabled) pause.focus();
+  if (focused === pause && pause.disabled && !play.disabled) play.focus();
   $<HTMLButtonElement>('step').disabled = phase !== 'ready';
   const status = $('status');
   status.textContent = training && phase === 'building' ? 'building…, then playing' : STATUS[phase];
@@ -184,36 +259,36 @@ function render(): void {
   const stale = shown?.generation !== state.generation;
   document.body.classList.toggle('stale', stale);
   $('build-time').hidden = stale;
-  if (phase !== 'playing') speed = undefined;
+  // Counted afresh each time play is pressed: a pause is no time spent training.
+  if (phase !== 'playing') rate.clear();
 }
 
-function show(reply: Built | Extract<Reply, { type: 'stepped' }>): void {
+function show(reply: Built | Extract<Reply, { type: 'stepped' | 'edited' }>): void {
   if (reply.type === 'built') {
     shown = reply;
     $('build-time').textContent = `built in ${reply.buildMs.toFixed(0)} ms`;
     $('test-size').textContent = String(reply.test.x.length);
-    makeNeuronMaps(reply.snapshot);
+    network.build([2, ...reply.snapshot.weights.map((layer) => layer.length)]);
   }
   snapshot = reply.snapshot;
   const { step, loss, accuracy, testLoss, testAccuracy } = snapshot;
-  if (step > 0) history.push({ step, loss, testLoss, accuracy });
+  // An edited weight changes the model, not the step it is at: no point on the curves.
+  if (step > 0 && reply.type === 'stepped') history.push({ step, loss, testLoss, accuracy });
   if (state.phase === 'playing') {
-    const now = performance.now();
-    if (!speed) speed = { steps: step, since: now };
-    else if (now - speed.since > 250) {
-      $('speed').textContent = ((step - speed.steps) / ((now - speed.since) / 1000)).toFixed(0);
-      speed = { steps: step, since: now };
-    }
+    rate.note(step, performance.now());
+    $('speed').textContent = rateText(rate.perSecond);
   }
   $('steps').textContent = String(step);
+  $('epoch').textContent = String(snapshot.epoch);
   $('loss-value').textContent = lossText(loss);
   $('loss-value').dataset.exact = String(loss);
   $('accuracy').textContent = accuracyText(accuracy);
   $('test-loss').textContent = lossText(testLoss);
   $('test-accuracy').textContent = accuracyText(testAccuracy);
   programPanel.show(programFor(shown!.config, step));
+  $('program-edited').hidden = !snapshot.edited;
   drawRegions(snapshot);
-  drawNeuronMaps(snapshot);
+  network.draw(snapshot, surface);
   redrawCurves();
   markStaleTrace();
 }
@@ -293,46 +368,6 @@ function drawRegions(s: Snapshot): void {
     context.lineWidth = 0.8;
     context.strokeStyle = '#222';
     context.stroke();
-  });
-}
-
-/** A canvas for each neuron the snapshot maps, one pixel a grid cell, and a caption saying which. */
-function makeNeuronMaps(s: Snapshot): void {
-  const side = Math.sqrt(s.grid.length / s.classes);
-  const mapped = s.activations.length / side ** 2;
-  $('neuron-maps').replaceChildren(
-    ...Array.from({ length: mapped }, (_, n) => {
-      const map = document.createElement('canvas');
-      map.width = map.height = side;
-      map.title = `neuron ${n + 1}`;
-      return map;
-    }),
-  );
-  const which =
-    mapped < s.firstLayerWidth
-      ? `first ${mapped} of ${s.firstLayerWidth} neurons`
-      : `${mapped} neuron${mapped === 1 ? '' : 's'}`;
-  $('neurons-caption').textContent =
-    `the first hidden layer's ${which}: each one's activation, ` +
-    'orange above 0 and blue below, scaled to its largest';
-}
-
-/** Each mapped neuron's activation over the grid, white at 0 and deepest at its largest. */
-function drawNeuronMaps(s: Snapshot): void {
-  const maps = $('neuron-maps').children as HTMLCollectionOf<HTMLCanvasElement>;
-  const cells = maps[0].width * maps[0].height;
-  [...maps].forEach((map, n) => {
-    const values = s.activations.subarray(n * cells, (n + 1) * cells);
-    const largest = values.reduce((most, v) => Math.max(most, Math.abs(v)), 0);
-    const image = new ImageData(map.width, map.height);
-    values.forEach((v, cell) => {
-      // A neuron 0 everywhere (or overflowed) is white: nothing to scale.
-      const t = largest > 0 && Number.isFinite(largest) ? v / largest : 0;
-      const colour = t >= 0 ? ACTIVATION_COLOURS.positive : ACTIVATION_COLOURS.negative;
-      const rgb = colour.map((c) => 255 + Math.abs(t) * (c - 255));
-      image.data.set([...rgb, 255], cell * 4);
-    });
-    map.getContext('2d')!.putImageData(image, 0, 0);
   });
 }
 
@@ -421,6 +456,37 @@ $('pause').addEventListener('click', () => dispatch({ type: 'pause' }));
 $('step').addEventListener('click', () => dispatch({ type: 'step' }));
 $('reset').addEventListener('click', () => dispatch(settings()));
 $('copy').addEventListener('click', () => void navigator.clipboard.writeText(programPanel.text));
+$('share').addEventListener('click', () => {
+  const said = $('share-status');
+  navigator.clipboard.writeText(location.href).then(
+    () => (said.textContent = 'link copied'),
+    (error: unknown) =>
+      (said.textContent = `not copied (${error instanceof Error ? error.message : String(error)}): the address bar holds the link`),
+  );
+});
+$('speed-control').addEventListener('change', () => {
+  const chosen = $<HTMLSelectElement>('speed-control').value;
+  dispatch({ type: 'speed', speed: SPEEDS.find((s) => speedText(s) === chosen)! });
+});
+/**
+ * Space plays or pauses and → takes a step, wherever the focus is but in something that takes
+ * those keys itself: a field, a menu, a button (space presses it), the network's edges, the editor.
+ */
+document.addEventListener('keydown', (event) => {
+  const target = event.target as HTMLElement;
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (target.closest('input, select, textarea, button, [contenteditable], [role="button"], a'))
+    return;
+  if (event.key === ' ') {
+    event.preventDefault();
+    const training =
+      state.phase === 'playing' || (state.phase === 'building' && state.playWhenBuilt);
+    dispatch({ type: training ? 'pause' : 'play' });
+  } else if (event.key === 'ArrowRight') {
+    event.preventDefault();
+    dispatch({ type: 'step' });
+  }
+});
 // Before the loss is read: a new data set may change the losses it offers.
 $('dataset').addEventListener('change', offerLosses);
 for (const control of document.querySelectorAll(
@@ -532,6 +598,7 @@ $('hidden-tools').addEventListener('click', (event) => {
 $('hidden').addEventListener('input', refreshHiddenTools);
 pairSlider('lr', LR_SCALE);
 pairSlider('noise', NOISE_SCALE);
+followLink();
 refreshHiddenTools();
 
 dispatch(settings());

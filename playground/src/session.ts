@@ -18,12 +18,10 @@ import {
   type MLP,
 } from '../../src/browser';
 import { checked, classesOf, type Config } from './config';
+import { GRID, NEURON_GRID } from './grid';
 import { NumericMLP, writeShares } from './numeric';
 
-/** Cells along each side of the decision surface. */
-export const GRID = 80;
-/** The first hidden layer's neurons whose activations the snapshot maps: the first this many. */
-export const MAPPED_NEURONS = 16;
+export { GRID, NEURON_GRID };
 /** How many times the untrained model's loss the loss may reach before training counts as diverged. */
 export const DIVERGENCE_FACTOR = 100;
 
@@ -31,6 +29,8 @@ export type Engine = 'tape' | 'eager';
 
 export interface Snapshot {
   step: number;
+  /** Passes over the training points completed: a step trains on a batch of them. */
+  epoch: number;
   /** The last step's loss, over its batch of training points. */
   loss: number;
   /** Over all the training points. */
@@ -46,12 +46,14 @@ export interface Snapshot {
   grid: Float32Array;
   bounds: { x0: number; x1: number; y0: number; y1: number };
   /**
-   * The activation of each of the first hidden layer's first MAPPED_NEURONS neurons in each grid
-   * cell, neuron by neuron, each in the grid's order: neurons × GRID × GRID.
+   * The activation of every hidden neuron, layer by layer, at every other grid cell, neuron by
+   * neuron, each in the grid's order: hidden neurons × NEURON_GRID × NEURON_GRID.
    */
   activations: Float32Array;
-  /** How many neurons the first hidden layer has, mapped or not. */
-  firstLayerWidth: number;
+  /** Each layer's weights, hidden layers then the output: [layer][neuron][input]. */
+  weights: number[][][];
+  /** A weight was set by hand: the program the page shows trains without that. */
+  edited: boolean;
   /** Why training stopped: the loss ran away. */
   diverged?: string;
 }
@@ -105,6 +107,7 @@ export class Session {
   /** The untrained model's loss on the training points, which divergence is measured against. */
   private readonly initialLoss: number;
   private diverged?: string;
+  private edited = false;
 
   constructor(settings: Config, engine: Engine = 'tape') {
     const config = (this.config = checked(settings));
@@ -170,26 +173,48 @@ export class Session {
       `the learning rate ${this.config.lr} is too large, try a smaller one`;
   }
 
+  /**
+   * Sets one weight of the model, as if training had got it there: the next step trains on
+   * from it. `layer` counts the hidden layers from 0, then the output layer.
+   */
+  setWeight(layer: number, neuron: number, input: number, value: number): void {
+    const weight = this.model.layers[layer]?.neurons[neuron]?.w[input];
+    if (!weight)
+      throw new RangeError(
+        `the model has no weight at layer ${layer}, neuron ${neuron}, input ${input}`,
+      );
+    if (!Number.isFinite(value)) throw new RangeError(`a weight must be a number; got ${value}`);
+    weight.data = value;
+    this.edited = true;
+  }
+
   snapshot(): Snapshot {
     const { history } = this.job;
     const { loss } = this.config;
     const model = new NumericMLP(this.model);
     const classes = classesOf(this.config.dataset);
-    const firstLayerWidth = this.model.layers[0].neurons.length;
-    const mapped = Math.min(MAPPED_NEURONS, firstLayerWidth);
+    const hiddenLayers = this.model.layers.slice(0, -1);
+    const hiddenNeurons = hiddenLayers.reduce((sum, layer) => sum + layer.neurons.length, 0);
     const grid = new Float32Array(GRID * GRID * classes);
-    const activations = new Float32Array(mapped * GRID * GRID);
+    const mapCells = NEURON_GRID * NEURON_GRID;
+    const activations = new Float32Array(hiddenNeurons * mapCells);
     for (let row = 0; row < GRID; row++) {
       for (let col = 0; col < GRID; col++) {
         const cell = row * GRID + col;
         writeShares(loss, model.forward(this.gridPoint(row, col)), grid, cell * classes);
-        const first = model.layerOutputs(0);
-        for (let n = 0; n < mapped; n++) activations[n * GRID * GRID + cell] = first[n];
+        if (row % 2 !== 0 || col % 2 !== 0) continue;
+        const mapCell = (row / 2) * NEURON_GRID + col / 2;
+        let n = 0;
+        hiddenLayers.forEach((_, l) => {
+          for (const a of model.layerOutputs(l)) activations[n++ * mapCells + mapCell] = a;
+        });
       }
     }
     const tested = this.test.x.length > 0;
+    const stepsAnEpoch = Math.ceil(this.train.x.length / this.job.batchSize);
     return {
       step: history.length,
+      epoch: Math.floor(history.length / stepsAnEpoch),
       loss: history.length > 0 ? history[history.length - 1].loss : NaN,
       accuracy: accuracyOn(model, loss, this.train),
       testLoss: tested ? lossOn(model, loss, this.test) : NaN,
@@ -198,7 +223,8 @@ export class Session {
       grid,
       bounds: this.bounds,
       activations,
-      firstLayerWidth,
+      weights: this.model.layers.map((layer) => layer.neurons.map((n) => n.w.map((w) => w.data))),
+      edited: this.edited,
       diverged: this.diverged,
     };
   }

@@ -1,5 +1,6 @@
 /** The Web Worker that owns the training session, so the page stays responsive while it learns. */
 import { SettingsError, type Config, type Problem } from './config';
+import type { WeightAt } from './machine';
 import type { Dataset } from '../../src/browser';
 import { Session, type Engine, type Snapshot, type Trace } from './session';
 
@@ -7,6 +8,7 @@ import { Session, type Engine, type Snapshot, type Trace } from './session';
 export type Request =
   | { type: 'build'; generation: number; config: Config; engine: Engine }
   | { type: 'step'; generation: number; count: number; withinMs: number }
+  | ({ type: 'edit'; generation: number; value: number } & WeightAt)
   | { type: 'trace'; generation: number; index: number; expanded: number[] };
 
 export type Reply =
@@ -23,6 +25,8 @@ export type Reply =
       buildMs: number;
     }
   | { type: 'stepped'; generation: number; snapshot: Snapshot }
+  /** A weight was set: the model as it is now, at the same step. */
+  | { type: 'edited'; generation: number; snapshot: Snapshot }
   | ({ type: 'traced'; generation: number; index: number } & Trace)
   | { type: 'failed'; generation: number; during: Request['type']; problems: Problem[] };
 
@@ -67,6 +71,9 @@ scope.onmessage = (event) => {
     if (request.type === 'step') {
       session.step(request.count, request.withinMs);
       reply({ type: 'stepped', generation, snapshot: session.snapshot() });
+    } else if (request.type === 'edit') {
+      session.setWeight(request.layer, request.neuron, request.input, request.value);
+      reply({ type: 'edited', generation, snapshot: session.snapshot() });
     } else {
       const { index, expanded } = request;
       reply({ type: 'traced', generation, index, ...session.trace(index, expanded) });

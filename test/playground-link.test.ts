@@ -1,0 +1,76 @@
+/** The playground's address as a link to its settings, and its smoothed steps per second. */
+import { defaultConfig, textOf } from '../playground/src/config';
+import { linkOf, readLink } from '../playground/src/link';
+import { RATE_WINDOW_MS, StepRate, rateText } from '../playground/src/rate';
+
+describe('the link', () => {
+  test('holds every field as typed, the engine and the speed, and reads back as it was', () => {
+    const text = { ...textOf(defaultConfig), hidden: '8,4', lr: '0.03', seed: '7' };
+    const link = linkOf(text, { engine: 'eager', speed: 5 });
+    expect(link).toBe(
+      '#dataset=moons&samples=100&noise=0.1&testShare=0.2&hidden=8%2C4&activation=relu' +
+        '&loss=hinge&optimizer=sgd&lr=0.03&batchSize=0&seed=7&engine=eager&speed=5',
+    );
+    expect(readLink(link)).toEqual({ text, extras: { engine: 'eager', speed: 5 }, problems: [] });
+    expect(readLink(linkOf(text, { engine: 'tape', speed: Infinity })).extras).toEqual({
+      engine: 'tape',
+      speed: Infinity,
+    });
+  });
+
+  test('sets only what it names: an empty one nothing', () => {
+    expect(readLink('')).toEqual({ text: {}, extras: {}, problems: [] });
+    expect(readLink('#seed=3')).toEqual({ text: { seed: '3' }, extras: {}, problems: [] });
+  });
+
+  test('a field’s bad text is passed on as typed, for the field to refuse', () => {
+    expect(readLink('#samples=lots').text).toEqual({ samples: 'lots' });
+  });
+
+  test('names what it holds that is no setting, and an engine or speed not offered', () => {
+    expect(readLink('#colour=red&engine=gpu&speed=3&seed=2')).toEqual({
+      text: { seed: '2' },
+      extras: {},
+      problems: [
+        'the link sets "colour", which is no setting of the playground\'s: they are ' +
+          'dataset, samples, noise, testShare, hidden, activation, loss, optimizer, lr, ' +
+          'batchSize, seed, engine, speed',
+        'the link\'s engine must be tape or eager; got "gpu"',
+        'the link\'s speed must be one of 1, 5, 20, 100, 500, max; got "3"',
+      ],
+    });
+  });
+});
+
+describe('the steps per second', () => {
+  test('count over the last two seconds, not the last reply: a slow reply does not jump it', () => {
+    const rate = new StepRate();
+    expect(rate.perSecond).toBe(0);
+    rate.note(0, 0);
+    // 100 steps every 50 ms, then one reply late by 200 ms.
+    for (let t = 50; t <= 1000; t += 50) rate.note(2 * t, t);
+    expect(rate.perSecond).toBe(2000);
+    rate.note(2400, 1200);
+    expect(rate.perSecond).toBe(2000);
+    rate.note(2700, 1250);
+    expect(rate.perSecond).toBeCloseTo(2160, 0);
+  });
+
+  test('forget what is older than the window', () => {
+    const rate = new StepRate();
+    for (let t = 0; t <= 3000; t += 100) rate.note(t < 1500 ? t * 10 : 15000 + (t - 1500), t);
+    // Over the last two seconds: 500 ms at 10 steps a ms, then 1500 at 1.
+    expect(RATE_WINDOW_MS).toBe(2000);
+    expect(rate.perSecond).toBe(((5000 + 1500) * 1000) / 2000);
+    rate.clear();
+    expect(rate.perSecond).toBe(0);
+  });
+
+  test('show two significant figures, and read back as a number', () => {
+    expect(rateText(0)).toBe('0');
+    expect(rateText(3827.4)).toBe('3800');
+    expect(rateText(1079)).toBe('1100');
+    expect(rateText(4.96)).toBe('5');
+    expect(rateText(0.98)).toBe('0.98');
+  });
+});
