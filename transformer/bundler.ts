@@ -78,6 +78,13 @@ const plugin = (options: GradscriptPluginOptions = {}): UnpluginOptions => {
       return compiled;
     },
     vite: {
+      config(config) {
+        // The plugin type-checks the project, seconds of work by design, so Rolldown's timing
+        // check would warn on every build; it stays as the user set it, if they did.
+        const checks = config.build?.rolldownOptions?.checks;
+        if (checks?.bundlerTimings !== undefined || checks?.pluginTimings !== undefined) return;
+        return { build: { rolldownOptions: { checks: { bundlerTimings: false } } } };
+      },
       configResolved(config) {
         root = config.root;
       },
