@@ -283,7 +283,7 @@ describe('every refusal names the file, the line, the column and the cell', () =
     );
   });
 
-  test('predict: a column the model reads that the file lacks, and a category it never saw', async () => {
+  test('predict: a column the model reads that the file lacks; a category it never saw', async () => {
     const csv = file('colour,size,kind\nred,1,cat\nblue,2,dog\nred,3,cat\nblue,4,dog\nred,5,cat\n');
     const model = path.join(dir, 'model.json');
     const { job } = await runTrainingJob({ data: { csv }, steps: 5, testShare: 0 });
@@ -304,10 +304,15 @@ describe('every refusal names the file, the line, the column and the cell', () =
     const [header, ...predicted] = fs.readFileSync(out, 'utf8').trim().split('\n');
     expect(header).toBe('size,colour,prediction,probability');
     for (const row of predicted) expect(row).toMatch(/^\d,\w+,(cat|dog),0\.\d+$/);
-    const green = file('size,colour\n1,red\n2,green\n', 'green.csv');
-    await expect(predictCsv({ model, csv: green })).rejects.toThrow(
-      `${green}: line 3, column 'colour': 'green' is not one of the categories the model was trained on (blue, red)`,
-    );
+    // A category it never saw: no prediction for that row, said with the first such cell.
+    const green = file('size,colour\n1,red\n2,green\n3,NA\n', 'green.csv');
+    const summary = await predictCsv({ model, csv: green, out });
+    expect(summary).toMatchObject({
+      rows: 3,
+      missing: { count: 1, lines: [4] },
+      unseen: { count: 1, lines: [3], first: { column: 'colour', value: 'green' } },
+    });
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^2,green,,\n3,NA,,$/m);
   });
 
   test('the command line says it in one line', () => {

@@ -32,14 +32,19 @@ async function predict(flags: PredictOptions): Promise<void> {
     if (error.code !== 'EPIPE') throw error;
     process.exit(0);
   });
-  const { rows, missing, added } = await predictCsv(flags);
+  const { rows, missing, unseen, added } = await predictCsv(flags);
   // With the rows on standard output, what is said about them goes to standard error.
   const say = flags.out === undefined ? console.error : console.log;
   if (flags.out !== undefined) say(`wrote ${flags.out}: ${rows} rows with ${added.join(' and ')}`);
-  if (missing.count > 0) {
-    const more = missing.count > missing.lines.length ? ', …' : '';
+  const lines = ({ count, lines }: { count: number; lines: number[] }) =>
+    `line${count === 1 ? '' : 's'} ${lines.join(', ')}${count > lines.length ? ', …' : ''}`;
+  const rowsHave = (count: number) => `${count} row${count === 1 ? ' has' : 's have'}`;
+  if (missing.count > 0)
+    say(`${rowsHave(missing.count)} a missing value and no prediction (${lines(missing)})`);
+  if (unseen.count > 0) {
+    const { column, value } = unseen.first!;
     say(
-      `${missing.count} row${missing.count === 1 ? ' has' : 's have'} a missing value and no prediction (line${missing.count === 1 ? '' : 's'} ${missing.lines.join(', ')}${more})`,
+      `${rowsHave(unseen.count)} a category the model was not trained on (the first: '${value}' in column '${column}') and no prediction (${lines(unseen)})`,
     );
   }
 }

@@ -90,35 +90,35 @@ export function inputNames(input: InputColumn): string[] {
     : input.categories.map((category) => `${input.name}=${category}`);
 }
 
+/** Why a row read for a model has no inputs: a missing cell, or a category it was not trained on. */
+export const Gap = { None: 0, Missing: 1, UnseenCategory: 2 } as const;
+export type Gap = (typeof Gap)[keyof typeof Gap];
+
 /**
  * The inputs of every row of a file read for a model (`read` holding the model's columns in the
- * schema's order), and for each row whether it has them all; an unknown category is an error.
+ * schema's order), each row's gap if it has one (a missing cell first), and the first unseen
+ * category met.
  */
 export function inputsFor(
   read: ReadColumns,
   inputs: readonly InputColumn[],
-): { columns: Float64Array[]; complete: Uint8Array } {
-  const complete = new Uint8Array(read.rows).fill(1);
-  read.columns.forEach((column) => {
-    for (let row = 0; row < read.rows; row++) if (isMissing(column, row)) complete[row] = 0;
+): { columns: Float64Array[]; gaps: Uint8Array; unseen?: { column: string; value: string } } {
+  const gaps = new Uint8Array(read.rows);
+  let unseen: { column: string; value: string } | undefined;
+  read.columns.forEach((column, k) => {
+    const input = inputs[k];
+    const known = input.kind === 'categories' ? new Set(input.categories) : undefined;
+    for (let row = 0; row < read.rows; row++) {
+      if (isMissing(column, row)) gaps[row] = Gap.Missing;
+      else if (known && column.kind === 'text' && !known.has(column.values[column.codes[row]])) {
+        unseen ??= { column: column.name, value: column.values[column.codes[row]] };
+        if (gaps[row] === Gap.None) gaps[row] = Gap.UnseenCategory;
+      }
+    }
   });
   const everyRow = new Uint8Array(read.rows).fill(1);
-  const columns = read.columns.flatMap((column, k) => {
-    const input = inputs[k];
-    if (column.kind === 'number' || input.kind === 'number') return oneHot(column, input, everyRow);
-    const known = new Set(input.categories);
-    const unknown = column.values.findIndex((value) => !known.has(value));
-    if (unknown >= 0) {
-      const row = column.codes.indexOf(unknown);
-      throw new CsvRecordError(
-        row + 1,
-        `'${column.values[unknown]}' is not one of the categories the model was trained on (${input.categories.join(', ')})`,
-        column.name,
-      );
-    }
-    return oneHot(column, input, everyRow);
-  });
-  return { columns, complete };
+  const columns = read.columns.flatMap((column, k) => oneHot(column, inputs[k], everyRow));
+  return { columns, gaps, unseen };
 }
 
 function isMissing(column: ReadColumn, row: number): boolean {
@@ -170,8 +170,9 @@ function encodeTarget(column: ReadColumn): { target: Float64Array; classNames?: 
 }
 
 /**
- * A column's inputs over the rows kept: the column itself, or one 0/1 column per category. A
- * missing cell takes the mean of the column's kept cells (for categories, each one's share).
+ * A column's inputs over the rows kept: the column itself, or one 0/1 column per category (all
+ * 0 for a value that is none of them). A missing cell takes the mean of the column's kept cells
+ * (for categories, each one's share).
  */
 function oneHot(column: ReadColumn, input: InputColumn, keep: Uint8Array): Float64Array[] {
   const rows = keep.reduce((n, k) => n + k, 0);
@@ -197,7 +198,7 @@ function oneHot(column: ReadColumn, input: InputColumn, keep: Uint8Array): Float
   column.codes.forEach((code, row) => {
     if (!keep[row]) return;
     if (code < 0) missing.push(i);
-    else {
+    else if (indexOf[code] >= 0) {
       columns[indexOf[code]][i] = 1;
       counts[indexOf[code]]++;
       known++;

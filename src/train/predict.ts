@@ -6,8 +6,8 @@
  */
 import * as fs from 'fs';
 import { parse } from 'csv-parse';
-import { locatedInFile, readCsvFile, type ReadColumns } from '../data/csv';
-import { inputsFor, type InputColumn } from '../data/encode';
+import { readCsvFile, type ReadColumns } from '../data/csv';
+import { Gap, inputsFor, type InputColumn } from '../data/encode';
 import { loadTrainedModel, type TrainedFor } from '../serialize';
 import { LOSSES, Predictor, predictedClass } from './loop';
 
@@ -26,12 +26,14 @@ export interface PredictSummary {
   rows: number;
   /** Rows with a missing value in a column the model reads: given an empty prediction. */
   missing: { count: number; lines: number[] };
+  /** Rows with a category the model was not trained on: given an empty prediction too. */
+  unseen: { count: number; lines: number[]; first?: { column: string; value: string } };
   /** The columns added to each row. */
   added: string[];
 }
 
-/** How many of the rows without a prediction are named by line. */
-const MISSING_SHOWN = 5;
+/** How many of the rows without a prediction are named by line, for each reason. */
+const LINES_SHOWN = 5;
 
 /**
  * Writes each row of `csv` with a `prediction` column (a class's label, or a number), and for
@@ -56,7 +58,7 @@ export async function predictCsv(options: PredictOptions): Promise<PredictSummar
     read.rows,
     (row, into) => inputs.columns.forEach((column, k) => (into[k] = column[row])),
     (row, outputs) => {
-      if (!inputs.complete[row]) return;
+      if (inputs.gaps[row] !== Gap.None) return;
       if (trainedFor.task === 'regression' || labels === undefined) {
         predictions[row] = decimal(outputs[0]);
         return;
@@ -70,20 +72,25 @@ export async function predictCsv(options: PredictOptions): Promise<PredictSummar
     trainedFor.task === 'classification' && probabilities
       ? ['prediction', 'probability']
       : ['prediction'];
-  const missingRows: number[] = [];
-  inputs.complete.forEach((complete, row) => {
-    if (!complete) missingRows.push(row);
-  });
+  const rowsWith = (gap: Gap) => {
+    const rows: number[] = [];
+    inputs.gaps.forEach((g, row) => g === gap && rows.push(row));
+    return rows;
+  };
+  const [missing, unseen] = [rowsWith(Gap.Missing), rowsWith(Gap.UnseenCategory)];
+  const shown = [...missing.slice(0, LINES_SHOWN), ...unseen.slice(0, LINES_SHOWN)];
   const lines = await writeRows(
     options,
     read.delimiter,
     added,
     (row) => (added.length === 2 ? [predictions[row], confidence[row]] : [predictions[row]]),
-    new Set(missingRows.slice(0, MISSING_SHOWN)),
+    new Set(shown),
   );
+  const linesOf = (rows: number[]) => rows.slice(0, LINES_SHOWN).map((row) => lines.get(row)!);
   return {
     rows: read.rows,
-    missing: { count: missingRows.length, lines },
+    missing: { count: missing.length, lines: linesOf(missing) },
+    unseen: { count: unseen.length, lines: linesOf(unseen), first: inputs.unseen },
     added,
   };
 }
@@ -103,12 +110,7 @@ export async function modelInputs(
     kinds: new Map(columns.map((c) => [c.name, c.kind === 'number' ? 'number' : 'text'])),
     delimiter,
   });
-  try {
-    return { read, inputs: inputsFor(read, columns) };
-  } catch (error) {
-    // An unknown category, said by line as the reader says its own refusals.
-    throw await locatedInFile(file, error, read.delimiter);
-  }
+  return { read, inputs: inputsFor(read, columns) };
 }
 
 function checkColumns(file: string, trainedFor: TrainedFor): InputColumn[] {
@@ -154,7 +156,7 @@ function formatNumber(x: number, delimiter: string): string {
 /**
  * Writes the file's records again, each with the cells `cells(row)` added, to `out` (written
  * aside and renamed into place, so that it is never half written) or to standard output.
- * Returns the lines of the rows in `wanted`.
+ * Returns the line of each row in `wanted`.
  */
 async function writeRows(
   options: PredictOptions,
@@ -162,10 +164,10 @@ async function writeRows(
   added: string[],
   cells: (row: number) => string[],
   wanted: ReadonlySet<number>,
-): Promise<number[]> {
+): Promise<Map<number, number>> {
   const aside = options.out === undefined ? undefined : `${options.out}.${process.pid}.partial`;
   const sink = aside === undefined ? process.stdout : fs.createWriteStream(aside);
-  const lines: number[] = [];
+  const lines = new Map<number, number>();
   const write = (text: string) =>
     sink.write(text)
       ? Promise.resolve()
@@ -180,7 +182,7 @@ async function writeRows(
       info: { lines: number };
     }>) {
       const extra = record === 0 ? added : cells(record - 1);
-      if (wanted.has(record - 1)) lines.push(info.lines);
+      if (wanted.has(record - 1)) lines.set(record - 1, info.lines);
       await write(
         [...cellsOfRecord, ...extra].map((c) => quoted(c, delimiter)).join(delimiter) + '\n',
       );
