@@ -6,16 +6,16 @@ import { RATE_WINDOW_MS, StepRate, rateText } from '../playground/src/rate';
 describe('the link', () => {
   test('holds every field as typed, the engine and the speed, and reads back as it was', () => {
     const text = { ...textOf(defaultConfig), hidden: '8,4', lr: '0.03', seed: '7' };
-    const link = linkOf(text, { engine: 'eager', speed: 5 });
+    const extras = { engine: 'eager', speed: 5, showTest: false, discretize: true } as const;
+    const link = linkOf(text, extras);
     expect(link).toBe(
       '#dataset=moons&samples=100&noise=0.1&testShare=0.2&hidden=8%2C4&activation=relu' +
-        '&loss=hinge&optimizer=sgd&lr=0.03&batchSize=0&seed=7&engine=eager&speed=5',
+        '&loss=hinge&optimizer=sgd&lr=0.03&l2=0&batchSize=0&seed=7&engine=eager&speed=5' +
+        '&showTest=0&discretize=1',
     );
-    expect(readLink(link)).toEqual({ text, extras: { engine: 'eager', speed: 5 }, problems: [] });
-    expect(readLink(linkOf(text, { engine: 'tape', speed: Infinity })).extras).toEqual({
-      engine: 'tape',
-      speed: Infinity,
-    });
+    expect(readLink(link)).toEqual({ text, extras, problems: [] });
+    const others = { engine: 'tape', speed: Infinity, showTest: true, discretize: false } as const;
+    expect(readLink(linkOf(text, others)).extras).toEqual(others);
   });
 
   test('sets only what it names: an empty one nothing', () => {
@@ -28,15 +28,16 @@ describe('the link', () => {
   });
 
   test('names what it holds that is no setting, and an engine or speed not offered', () => {
-    expect(readLink('#colour=red&engine=gpu&speed=3&seed=2')).toEqual({
+    expect(readLink('#colour=red&engine=gpu&speed=3&seed=2&discretize=yes')).toEqual({
       text: { seed: '2' },
       extras: {},
       problems: [
         'the link sets "colour", which is no setting of the playground\'s: they are ' +
-          'dataset, samples, noise, testShare, hidden, activation, loss, optimizer, lr, ' +
-          'batchSize, seed, engine, speed',
+          'dataset, samples, noise, testShare, hidden, activation, loss, optimizer, lr, l2, ' +
+          'batchSize, seed, engine, speed, showTest, discretize',
         'the link\'s engine must be tape or eager; got "gpu"',
         'the link\'s speed must be one of 1, 5, 20, 100, 500, max; got "3"',
+        'the link\'s discretize must be 1 or 0; got "yes"',
       ],
     });
   });

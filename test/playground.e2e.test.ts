@@ -84,6 +84,8 @@ async function play(count: number): Promise<void> {
 async function pointsOnCanvas(): Promise<{ x: number; y: number }[]> {
   return page.evaluate(() => {
     const canvas = document.getElementById('regions') as HTMLCanvasElement;
+    // In view, all of it: the trace below may have scrolled the page past its top.
+    canvas.scrollIntoView({ block: 'nearest' });
     const rect = canvas.getBoundingClientRect();
     const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
     const fills = [
@@ -216,7 +218,11 @@ test('the network picture: every hidden neuron’s map, an edge a weight, colour
   expect(colours).toEqual(new Set(['rgb(245, 140, 40)', 'rgb(31, 119, 180)']));
   expect(new Set(trained.map((e) => e.width)).size).toBeGreaterThan(20);
   await page.locator('#network-panel').screenshot({ path: path.join(shots, '2d-network.png') });
-  // A few steps move the weights, and the edges with them.
+  // A few steps move the weights, and the edges with them (from the start: trained this far, the
+  // hinge loss may be 0 and move nothing).
+  await page.click('#reset');
+  await untilPhase('ready');
+  const untrained = await edges();
   for (let i = 0; i < 3; i++) {
     const before = await steps();
     await page.click('#step');
@@ -225,7 +231,7 @@ test('the network picture: every hidden neuron’s map, an edge a weight, colour
       before,
     );
   }
-  expect(await edges()).not.toEqual(trained);
+  expect(await edges()).not.toEqual(untrained);
 
   await type('hidden', '24,8');
   await untilPhase('ready');
@@ -542,6 +548,7 @@ describe.each<[keyof Config, string]>([
   ['lr', '0'],
   ['hidden', '64,64'],
   ['testShare', '0.95'],
+  ['l2', '-1'],
 ])('%s "%s"', (field, typed) => {
   test('is refused next to its field, and play trains nothing', async () => {
     await play(20);
@@ -851,6 +858,64 @@ test('the speed control plays one step a second, and the epochs count the passes
   const done = await steps();
   expect(Number(await page.textContent('#epoch'))).toBe(Math.floor(done / 5));
   await page.selectOption('#speed-control', 'max');
+  await defaults();
+}, 60_000);
+
+/** The regions canvas's pixels: how many are pure white, and how many one of the regions' full colours. */
+const plotPixels = () =>
+  page.$eval('#regions', (canvas) => {
+    const pixels = (canvas as HTMLCanvasElement)
+      .getContext('2d')!
+      .getImageData(
+        0,
+        0,
+        (canvas as HTMLCanvasElement).width,
+        (canvas as HTMLCanvasElement).height,
+      ).data;
+    const regions = [
+      [143, 187, 218],
+      [255, 191, 135],
+    ];
+    let white = 0;
+    let full = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const [r, g, b] = [pixels[i], pixels[i + 1], pixels[i + 2]];
+      if (r === 255 && g === 255 && b === 255) white++;
+      if (regions.some(([R, G, B]) => r === R && g === G && b === B)) full++;
+    }
+    return { white, full, all: pixels.length / 4 };
+  });
+
+test('show test data and discretize output redraw the plot, and the link keeps them', async () => {
+  await defaults();
+  const shown = await plotPixels();
+  // Each test point's hollow ring is white inside.
+  expect(shown.white).toBeGreaterThan(200);
+  await page.uncheck('#show-test');
+  expect(page.url()).toMatch(/[#&]showTest=0(&|$)/);
+  const hidden = await plotPixels();
+  expect(shown.white - hidden.white).toBeGreaterThan(200);
+  await page.check('#discretize');
+  expect(page.url()).toMatch(/[#&]discretize=1(&|$)/);
+  const discretized = await plotPixels();
+  expect(discretized.full).toBeGreaterThan(0.8 * discretized.all);
+  expect(discretized.full).toBeGreaterThan(hidden.full);
+  await page.screenshot({ path: path.join(shots, '12-discretized.png') });
+  await page.check('#show-test');
+  await page.uncheck('#discretize');
+}, 30_000);
+
+test('L2 regularisation and linear neurons train, and the program says so', async () => {
+  await defaults();
+  await type('l2', '0.01');
+  await page.selectOption('#activation', 'linear');
+  await untilPhase('ready');
+  await programShows('loss = loss + l2(model.parameters()) * 0.01;');
+  await programShows("activation: 'linear'");
+  await play(50);
+  await page.click('#pause');
+  await untilPhase('ready');
+  expect(Number(await page.getAttribute('#loss-value', 'data-exact'))).toBeGreaterThan(0);
   await defaults();
 }, 60_000);
 

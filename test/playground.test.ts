@@ -116,7 +116,7 @@ test.each<[Partial<SettingsText>, keyof Config, string]>([
   [
     { activation: 'gelu' },
     'activation',
-    'activation must be one of relu, tanh, sigmoid; got "gelu"',
+    'activation must be one of relu, tanh, sigmoid, linear; got "gelu"',
   ],
   [{ optimizer: 'rmsprop' }, 'optimizer', 'optimizer must be one of sgd, adam; got "rmsprop"'],
 ])('%j is refused, next to its field, nothing bent into range', (typed, field, message) => {
@@ -472,6 +472,11 @@ describe.each<[string, Config]>([
   ],
   ['moons, cross-entropy on two classes', { ...defaultConfig, loss: 'crossentropy' }],
   ['xor, mse', { ...defaultConfig, dataset: 'xor', loss: 'mse' }],
+  [
+    'circles, L2, linear neurons, mini-batches',
+    { ...defaultConfig, dataset: 'circles', l2: 0.003, activation: 'linear', batchSize: 16 },
+  ],
+  ['moons, L2, tanh', { ...defaultConfig, l2: 0.01, activation: 'tanh' }],
 ])('the program for %s', (_name, config) => {
   test('run by gradscript run, reaches the loss the session shows', () => {
     const session = new Session(config);

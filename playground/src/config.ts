@@ -3,7 +3,7 @@
  * gradscript program that trains the same model.
  */
 export const DATASETS = ['moons', 'circles', 'xor', 'spiral', 'yinyang'] as const;
-export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
 export const LOSSES = ['hinge', 'bce', 'mse', 'crossentropy'] as const;
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
 
@@ -18,6 +18,8 @@ export interface Config {
   loss: (typeof LOSSES)[number];
   optimizer: (typeof OPTIMIZERS)[number];
   lr: number;
+  /** The L2 regularisation rate: the loss adds this times every parameter's square; 0 for none. */
+  l2: number;
   /** Training examples per step; 0 for all of them. */
   batchSize: number;
   seed: number;
@@ -33,6 +35,7 @@ export const defaultConfig: Config = {
   loss: 'hinge',
   optimizer: 'sgd',
   lr: 0.1,
+  l2: 0,
   batchSize: 0,
   seed: 1,
 };
@@ -48,6 +51,7 @@ export const FIELD_NAMES: Record<keyof Config, string> = {
   loss: 'loss',
   optimizer: 'optimizer',
   lr: 'learning rate',
+  l2: 'L2',
   batchSize: 'batch size',
   seed: 'seed',
 };
@@ -178,6 +182,7 @@ export function parseSettings(text: SettingsText): Parsed {
   const loss = choice('loss', LOSSES);
   const optimizer = choice('optimizer', OPTIMIZERS);
   const lr = number('lr', 'a number greater than 0', (n) => n > 0 && Number.isFinite(n));
+  const l2 = number('l2', 'a number of at least 0 (0: none)', (n) => n >= 0 && Number.isFinite(n));
   // Up to the points trained on: a larger batch would quietly be all of them.
   const [most, which] = fine('samples', 'testShare')
     ? [trainCount, 'the training points']
@@ -219,6 +224,7 @@ export function parseSettings(text: SettingsText): Parsed {
       loss,
       optimizer,
       lr,
+      l2,
       batchSize,
       seed,
     },
@@ -263,6 +269,7 @@ export function programFor(config: Config, steps: number): string {
   if (c.batchSize > 0) imports.push('batches', 'shuffle');
   if (c.loss === 'bce') imports.push('bceWithLogits');
   if (c.loss === 'crossentropy') imports.push('crossEntropy');
+  if (c.l2 > 0) imports.push('l2');
   const lossLines = {
     hinge: [
       'const scores = batch.x.map((x) => model.forward(x)[0]);',
@@ -276,6 +283,11 @@ export function programFor(config: Config, steps: number): string {
     bce: ['loss = bceWithLogits(batch.x.map((x) => model.forward(x)[0]), batch.y);'],
     crossentropy: ['loss = crossEntropy(batch.x.map((x) => model.forward(x)), batch.y);'],
   }[c.loss];
+  if (c.l2 > 0)
+    lossLines.push(
+      '// L2 regularisation: every weight and bias squared, summed, and scaled by the rate.',
+      `loss = loss + l2(model.parameters()) * ${c.l2};`,
+    );
   const generated = `${c.dataset}(${c.samples}, { noise: ${c.noise}, seed: ${c.seed} })`;
   const data =
     c.testShare > 0

@@ -7,11 +7,17 @@ import { FIELD_NAMES, type Config, type SettingsText } from './config';
 import { SPEEDS, speedText } from './controls';
 import type { Engine } from './session';
 
-/** What a link holds besides the fields: how the steps are taken and how fast. */
+/** What a link holds besides the fields: how the steps are taken and how fast, and the plot's toggles. */
 export interface LinkExtras {
   engine: Engine;
   speed: number;
+  /** The test points drawn on the plot. */
+  showTest: boolean;
+  /** The plot coloured by the likeliest class alone, not shaded by how sure the model is. */
+  discretize: boolean;
 }
+
+const TOGGLES = ['showTest', 'discretize'] as const;
 
 const ENGINES: readonly Engine[] = ['tape', 'eager'];
 
@@ -20,6 +26,7 @@ export function linkOf(text: SettingsText, extras: LinkExtras): string {
   const query = new URLSearchParams(text as unknown as Record<string, string>);
   query.set('engine', extras.engine);
   query.set('speed', speedText(extras.speed));
+  for (const toggle of TOGGLES) query.set(toggle, extras[toggle] ? '1' : '0');
   return `#${query.toString()}`;
 }
 
@@ -48,10 +55,14 @@ export function readLink(hash: string): ReadLink {
         read.problems.push(
           `the link's speed must be one of ${SPEEDS.map(speedText).join(', ')}; got "${value}"`,
         );
+    } else if ((TOGGLES as readonly string[]).includes(key)) {
+      if (value === '1' || value === '0')
+        read.extras[key as (typeof TOGGLES)[number]] = value === '1';
+      else read.problems.push(`the link's ${key} must be 1 or 0; got "${value}"`);
     } else {
       read.problems.push(
         `the link sets "${key}", which is no setting of the playground's: ` +
-          `they are ${[...fields, 'engine', 'speed'].join(', ')}`,
+          `they are ${[...fields, 'engine', 'speed', ...TOGGLES].join(', ')}`,
       );
     }
   }

@@ -66,6 +66,8 @@ const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'modu
 const send = (request: Request) => worker.postMessage(request);
 const fields = Object.keys(FIELD_NAMES) as (keyof Config)[];
 const logLoss = $<HTMLInputElement>('log-loss');
+const showTest = $<HTMLInputElement>('show-test');
+const discretize = $<HTMLInputElement>('discretize');
 const programPanel = new LazyProgramPanel({
   editor: $('code'),
   output: $('program-output'),
@@ -159,7 +161,8 @@ function settings(): Event {
 /** The address keeps every setting as it reads now, so that it is a link to this very page. */
 function writeLink(): void {
   const engine = $<HTMLSelectElement>('engine').value as Engine;
-  window.history.replaceState(null, '', linkOf(typed(), { engine, speed: state.speed }));
+  const view = { showTest: showTest.checked, discretize: discretize.checked };
+  window.history.replaceState(null, '', linkOf(typed(), { engine, speed: state.speed, ...view }));
 }
 
 /**
@@ -179,6 +182,8 @@ function followLink(): void {
   offerLosses();
   for (const [field, text] of Object.entries(link.text)) put(field as keyof Config, text);
   if (link.extras.engine) $<HTMLSelectElement>('engine').value = link.extras.engine;
+  if (link.extras.showTest !== undefined) showTest.checked = link.extras.showTest;
+  if (link.extras.discretize !== undefined) discretize.checked = link.extras.discretize;
   if (link.extras.speed !== undefined) {
     $<HTMLSelectElement>('speed-control').value = speedText(link.extras.speed);
     dispatch({ type: 'speed', speed: link.extras.speed });
@@ -327,12 +332,14 @@ function drawRegions(s: Snapshot): void {
   const image = new ImageData(surface.width, surface.height);
   for (let cell = 0; cell < cells; cell++) {
     const rgb = [255, 255, 255];
+    const shares = s.grid.subarray(cell * s.classes, (cell + 1) * s.classes);
+    const likeliest = shares.indexOf(Math.max(...shares));
     for (let k = 0; k < s.classes; k++) {
-      // Its share above an even one, scaled to reach 1 when certain.
-      const sure = Math.max(
-        0,
-        ((s.grid[cell * s.classes + k] - 1 / s.classes) * s.classes) / (s.classes - 1),
-      );
+      // Its share above an even one, scaled to reach 1 when certain; discretized, the likeliest
+      // class's colour in full and no other.
+      const sure = discretize.checked
+        ? Number(k === likeliest)
+        : Math.max(0, ((shares[k] - 1 / s.classes) * s.classes) / (s.classes - 1));
       for (let c = 0; c < 3; c++) rgb[c] += sure * (REGION_COLOURS[k][c] - 255);
     }
     image.data.set([...rgb, 255], cell * 4);
@@ -354,21 +361,22 @@ function drawRegions(s: Snapshot): void {
   });
   // The test points hollow, a ring of their class's colour, outlined as the others are: told
   // apart from those trained on, and seen on their own class's region.
-  test.x.forEach((p, i) => {
-    const [cx, cy] = toCanvas(p, canvas, s.bounds);
-    context.beginPath();
-    context.arc(cx, cy, 4, 0, 2 * Math.PI);
-    context.fillStyle = 'white';
-    context.fill();
-    context.lineWidth = 2;
-    context.strokeStyle = CLASS_COLOURS[test.y[i]];
-    context.stroke();
-    context.beginPath();
-    context.arc(cx, cy, 5, 0, 2 * Math.PI);
-    context.lineWidth = 0.8;
-    context.strokeStyle = '#222';
-    context.stroke();
-  });
+  if (showTest.checked)
+    test.x.forEach((p, i) => {
+      const [cx, cy] = toCanvas(p, canvas, s.bounds);
+      context.beginPath();
+      context.arc(cx, cy, 4, 0, 2 * Math.PI);
+      context.fillStyle = 'white';
+      context.fill();
+      context.lineWidth = 2;
+      context.strokeStyle = CLASS_COLOURS[test.y[i]];
+      context.stroke();
+      context.beginPath();
+      context.arc(cx, cy, 5, 0, 2 * Math.PI);
+      context.lineWidth = 0.8;
+      context.strokeStyle = '#222';
+      context.stroke();
+    });
 }
 
 function redrawCurves(): void {
@@ -450,6 +458,14 @@ $('zoom-out').addEventListener('click', () => traceView.zoomBy(1 / 1.5));
 $('zoom-fit').addEventListener('click', () => traceView.fit());
 $('grad-ramp').style.background = `linear-gradient(to right, ${gradColour(0)}, ${gradColour(1)})`;
 logLoss.addEventListener('change', redrawCurves);
+for (const toggle of [showTest, discretize])
+  toggle.addEventListener('change', () => {
+    if (snapshot && shown) {
+      drawRegions(snapshot);
+      network.draw(snapshot, surface);
+    }
+    writeLink();
+  });
 
 $('play').addEventListener('click', () => dispatch({ type: 'play' }));
 $('pause').addEventListener('click', () => dispatch({ type: 'pause' }));

@@ -118,7 +118,7 @@ export class Session {
       loss: config.loss,
       optimizer: config.optimizer,
       lr: config.lr,
-      l2: 0,
+      l2: config.l2,
       batchSize: config.batchSize > 0 ? config.batchSize : 'full',
       seed: config.seed,
       // 'tape' records wherever a recording can be replayed (full batches, hinge and mse
