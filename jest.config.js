@@ -1,17 +1,48 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two projects. `unit` is quick and needs nothing built but the transformer (which
+ * `npm run test:unit` compiles first). `integration` is the rest: the built commands, the packed
+ * package installed into projects, tsserver, Chromium (all needing `npm run build`, which
+ * `npm test` runs first), and the transformer's fuzzers, which take minutes.
+ */
+const INTEGRATION = [
+  'bad-input',
+  'build-watch',
+  'consumer',
+  'examples',
+  'language-service',
+  'microgpt',
+  'onnx',
+  'playground',
+  'playground-server',
+  'playground.e2e',
+  'real-data',
+  'run',
+  'templates',
+  'train-cli',
+  'train-reliability',
+  'transformer-fuzz',
+  'typing-replay',
+  'vite',
+  'vscode-extension',
+];
+const integration = `/test/(${INTEGRATION.map((name) => name.replace('.', '\\.')).join('|')})\\.test\\.ts$`;
+
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  transform: {
-    // ts-patch's compiler runs gradscript's own transformer (built into dist/ by `npm run build`).
-    '^.+\\.ts$': [
-      'ts-jest',
-      {
-        tsconfig: 'tsconfig.json',
-        compiler: 'ts-patch/compiler',
-        // TS151002 warns that Node16 modules want isolatedModules; the transformer needs the type checker.
-        diagnostics: { ignoreCodes: [151002] },
-      },
-    ],
-  },
+  // Each file's JavaScript as test/jest/compile.js emitted it (see there).
+  transform: { '^.+\\.[cm]?ts$': '<rootDir>/test/jest/transform.js' },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // The whole project compiled once, through gradscript's own transformer, before any test runs.
+  globalSetup: '<rootDir>/test/jest/compile.js',
+  // Two at a time on two cores: much of the integration tests' time is spent waiting on the
+  // processes they start (npm, the commands, tsserver, Chromium).
+  maxWorkers: 2,
+  projects: [
+    { ...common, displayName: 'unit', testPathIgnorePatterns: [integration] },
+    { ...common, displayName: 'integration', testRegex: integration },
+  ],
 };
