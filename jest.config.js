@@ -26,6 +26,8 @@ const INTEGRATION = [
   'vscode-extension',
 ];
 const integration = `/test/(${INTEGRATION.map((name) => name.replace('.', '\\.')).join('|')})\\.test\\.ts$`;
+/** Compiled by ts-jest, as the README's ts-jest route has users do. */
+const tsJestRoute = '/test/ts-jest-route\\.test\\.ts$';
 
 const common = {
   testEnvironment: 'node',
@@ -42,7 +44,23 @@ module.exports = {
   // processes they start (npm, the commands, tsserver, Chromium).
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'unit', testPathIgnorePatterns: [integration] },
+    { ...common, displayName: 'unit', testPathIgnorePatterns: [integration, tsJestRoute] },
     { ...common, displayName: 'integration', testRegex: integration },
+    {
+      ...common,
+      displayName: 'ts-jest',
+      testRegex: tsJestRoute,
+      transform: {
+        '^.+\\.ts$': [
+          'ts-jest',
+          {
+            tsconfig: 'tsconfig.json',
+            compiler: 'ts-patch/compiler',
+            // TS151002: Node16 modules want isolatedModules; the transformer needs the checker.
+            diagnostics: { ignoreCodes: [151002] },
+          },
+        ],
+      },
+    },
   ],
 };
