@@ -905,6 +905,32 @@ test('show test data and discretize output redraw the plot, and the link keeps t
   await page.uncheck('#discretize');
 }, 30_000);
 
+test('the input buttons add x1², x2², x1·x2, sin x1 and sin x2 to the network and take them out', async () => {
+  await defaults();
+  await page.click('#feature-x1\\^2');
+  await page.click('#feature-sinx2');
+  expect(await page.inputValue('#features')).toBe('x1,x2,x1^2,sinx2');
+  expect(await page.getAttribute('#feature-x1\\^2', 'aria-pressed')).toBe('true');
+  await untilPhase('ready');
+  expect(await page.getAttribute('#network', 'data-layers')).toBe('4,16,16,1');
+  expect(
+    await page.$$eval('#network text.input', (labels) => labels.map((l) => l.textContent)),
+  ).toEqual(['x1', 'x2', 'x1²', 'sin x2']);
+  await programShows('const features = ([x1, x2]: number[]) => [x1, x2, x1 * x1, Math.sin(x2)];');
+  await programShows('new MLP(4, [16, 16, 1]');
+  await play(100);
+  await page.click('#pause');
+  await untilPhase('ready');
+  await page
+    .locator('#network-panel')
+    .screenshot({ path: path.join(shots, '2f-network-inputs.png') });
+  await page.click('#feature-x1\\^2');
+  await page.click('#feature-sinx2');
+  expect(await page.inputValue('#features')).toBe('x1,x2');
+  await untilPhase('ready');
+  expect(await page.getAttribute('#network', 'data-layers')).toBe('2,16,16,1');
+}, 60_000);
+
 test('L2 regularisation and linear neurons train, and the program says so', async () => {
   await defaults();
   await type('l2', '0.01');

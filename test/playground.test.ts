@@ -27,8 +27,15 @@ function problemsOf(typed: Partial<SettingsText>) {
 
 test('the default settings, typed out, read back as they are', () => {
   expect(parseSettings(textOf(defaultConfig))).toEqual({ config: defaultConfig });
-  expect(parseSettings({ ...textOf(defaultConfig), hidden: ' 8, 4 ', lr: '1e-2' })).toEqual({
-    config: { ...defaultConfig, hidden: [8, 4], lr: 0.01 },
+  expect(
+    parseSettings({
+      ...textOf(defaultConfig),
+      hidden: ' 8, 4 ',
+      lr: '1e-2',
+      features: 'sinx1, x2',
+    }),
+  ).toEqual({
+    config: { ...defaultConfig, hidden: [8, 4], lr: 0.01, features: ['sinx1', 'x2'] },
   });
 });
 
@@ -119,6 +126,19 @@ test.each<[Partial<SettingsText>, keyof Config, string]>([
     'activation must be one of relu, tanh, sigmoid, linear; got "gelu"',
   ],
   [{ optimizer: 'rmsprop' }, 'optimizer', 'optimizer must be one of sgd, adam; got "rmsprop"'],
+  ...['x3', 'x1,x1', '', 'x1,,x2'].map(
+    (features): [Partial<SettingsText>, keyof Config, string] => [
+      { features },
+      'features',
+      'inputs must be one or more of x1, x2, x1^2, x2^2, x1x2, sinx1, sinx2, separated by commas, ' +
+        `each once; got "${features}"`,
+    ],
+  ),
+  [
+    { features: 'x1,x2,x1^2,x2^2,x1x2,sinx1,sinx2', hidden: '40,40' },
+    'hidden',
+    'hidden must be layer sizes that make at most 2,000 parameters; got "40,40", which make 2,001',
+  ],
 ])('%j is refused, next to its field, nothing bent into range', (typed, field, message) => {
   expect(problemsOf(typed)).toEqual([{ field, message }]);
 });
@@ -477,6 +497,15 @@ describe.each<[string, Config]>([
     { ...defaultConfig, dataset: 'circles', l2: 0.003, activation: 'linear', batchSize: 16 },
   ],
   ['moons, L2, tanh', { ...defaultConfig, l2: 0.01, activation: 'tanh' }],
+  [
+    'circles, inputs x1², x2² and x1·x2',
+    { ...defaultConfig, dataset: 'circles', features: ['x1^2', 'x2^2', 'x1x2'] },
+  ],
+  [
+    'xor, inputs x1, x2, sin x1 and sin x2, mini-batches',
+    { ...defaultConfig, dataset: 'xor', features: ['x1', 'x2', 'sinx1', 'sinx2'], batchSize: 16 },
+  ],
+  ['moons, inputs x2 and sin x2', { ...defaultConfig, features: ['x2', 'sinx2'] }],
 ])('the program for %s', (_name, config) => {
   test('run by gradscript run, reaches the loss the session shows', () => {
     const session = new Session(config);

@@ -6,6 +6,54 @@ export const DATASETS = ['moons', 'circles', 'xor', 'spiral', 'yinyang'] as cons
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
 export const LOSSES = ['hinge', 'bce', 'mse', 'crossentropy'] as const;
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
+/** The inputs the network may be given, each computed from a point's two coordinates. */
+export const FEATURES = ['x1', 'x2', 'x1^2', 'x2^2', 'x1x2', 'sinx1', 'sinx2'] as const;
+export type Feature = (typeof FEATURES)[number];
+
+/** Each input as the page shows it. */
+export const FEATURE_LABELS: Record<Feature, string> = {
+  x1: 'x1',
+  x2: 'x2',
+  'x1^2': 'x1²',
+  'x2^2': 'x2²',
+  x1x2: 'x1·x2',
+  sinx1: 'sin x1',
+  sinx2: 'sin x2',
+};
+
+/** Each input as the program computes it from x1 and x2: the operations `featuresOf` does. */
+const FEATURE_CODE: Record<Feature, string> = {
+  x1: 'x1',
+  x2: 'x2',
+  'x1^2': 'x1 * x1',
+  'x2^2': 'x2 * x2',
+  x1x2: 'x1 * x2',
+  sinx1: 'Math.sin(x1)',
+  sinx2: 'Math.sin(x2)',
+};
+
+/** The network's inputs at a point, in the order given. */
+export function featuresOf(features: readonly Feature[]): (point: readonly number[]) => number[] {
+  const one = (feature: Feature, [x1, x2]: readonly number[]): number => {
+    switch (feature) {
+      case 'x1':
+        return x1;
+      case 'x2':
+        return x2;
+      case 'x1^2':
+        return x1 * x1;
+      case 'x2^2':
+        return x2 * x2;
+      case 'x1x2':
+        return x1 * x2;
+      case 'sinx1':
+        return Math.sin(x1);
+      case 'sinx2':
+        return Math.sin(x2);
+    }
+  };
+  return (point) => features.map((feature) => one(feature, point));
+}
 
 export interface Config {
   dataset: (typeof DATASETS)[number];
@@ -13,6 +61,8 @@ export interface Config {
   noise: number;
   /** The share of the points held out of training to test on; 0 for no test set. */
   testShare: number;
+  /** The network's inputs, in order. */
+  features: Feature[];
   hidden: number[];
   activation: (typeof ACTIVATIONS)[number];
   loss: (typeof LOSSES)[number];
@@ -30,6 +80,7 @@ export const defaultConfig: Config = {
   samples: 100,
   noise: 0.1,
   testShare: 0.2,
+  features: ['x1', 'x2'],
   hidden: [16, 16],
   activation: 'relu',
   loss: 'hinge',
@@ -46,6 +97,7 @@ export const FIELD_NAMES: Record<keyof Config, string> = {
   samples: 'points',
   noise: 'noise',
   testShare: 'test share',
+  features: 'inputs',
   hidden: 'hidden',
   activation: 'activation',
   loss: 'loss',
@@ -87,10 +139,10 @@ export function testCount(config: Pick<Config, 'samples' | 'testShare'>): number
   return Math.round(config.samples * config.testShare);
 }
 
-/** The weights and biases of the network the settings make: 2 inputs, the hidden layers, the outputs. */
-function parameterCount(config: Pick<Config, 'dataset' | 'hidden' | 'loss'>): number {
+/** The weights and biases of the network the settings make: its inputs, the hidden layers, the outputs. */
+function parameterCount(config: Pick<Config, 'dataset' | 'features' | 'hidden' | 'loss'>): number {
   const outputs = config.loss === 'crossentropy' ? classesOf(config.dataset) : 1;
-  const sizes = [2, ...config.hidden, outputs];
+  const sizes = [config.features.length, ...config.hidden, outputs];
   return sizes.slice(1).reduce((sum, size, i) => sum + (sizes[i] + 1) * size, 0);
 }
 
@@ -175,6 +227,13 @@ export function parseSettings(text: SettingsText): Parsed {
       'a share that leaves a point to train on',
       `, which leaves none of ${samples}`,
     );
+  const named = text.features.split(',').map((name) => name.trim());
+  const takenFeatures =
+    named.every((name) => (FEATURES as readonly string[]).includes(name)) &&
+    new Set(named).size === named.length;
+  if (!takenFeatures)
+    refuse('features', `one or more of ${FEATURES.join(', ')}, separated by commas, each once`);
+  const features = takenFeatures ? (named as Feature[]) : [];
   const sizes = layerSizes(text.hidden);
   if (!sizes) refuse('hidden', 'layer sizes, positive whole numbers separated by commas');
   const hidden = sizes ?? [];
@@ -203,8 +262,8 @@ export function parseSettings(text: SettingsText): Parsed {
       `${lossesFor(dataset).join(' or ')} for ${dataset}, of ${classesOf(dataset)} classes`,
     );
   }
-  if (fine('dataset', 'hidden', 'loss')) {
-    const parameters = parameterCount({ dataset, hidden, loss });
+  if (fine('dataset', 'features', 'hidden', 'loss')) {
+    const parameters = parameterCount({ dataset, features, hidden, loss });
     if (parameters > MAX_PARAMETERS)
       refuse(
         'hidden',
@@ -219,6 +278,7 @@ export function parseSettings(text: SettingsText): Parsed {
       samples,
       noise,
       testShare,
+      features,
       hidden,
       activation,
       loss,
@@ -289,20 +349,32 @@ export function programFor(config: Config, steps: number): string {
       `loss = loss + l2(model.parameters()) * ${c.l2};`,
     );
   const generated = `${c.dataset}(${c.samples}, { noise: ${c.noise}, seed: ${c.seed} })`;
+  const plain = c.features.join() === 'x1,x2';
+  const points = plain ? 'data' : 'points';
   const data =
     c.testShare > 0
       ? [
           '// Trained on what the playground trains on: the points left once the test share is held out.',
-          `const { train: data } = split(${generated}, { test: ${c.testShare}, seed: ${c.seed} });`,
+          `const { train: ${points} } = split(${generated}, { test: ${c.testShare}, seed: ${c.seed} });`,
         ]
-      : [`const data = ${generated};`];
+      : [`const ${points} = ${generated};`];
+  if (!plain) {
+    const code = c.features.map((f) => FEATURE_CODE[f]);
+    const uses = (x: string) => code.some((line) => line.includes(x));
+    const coordinates = uses('x2') ? (uses('x1') ? '[x1, x2]' : '[, x2]') : '[x1]';
+    data.push(
+      `// The network's inputs: ${c.features.map((f) => FEATURE_LABELS[f]).join(', ')}.`,
+      `const features = (${coordinates}: number[]) => [${code.join(', ')}];`,
+      `const data = { ...${points}, x: ${points}.x.map(features) };`,
+    );
+  }
   const batchesOf =
     c.batchSize > 0 ? `batches(shuffle(data, ${c.seed} + epoch), ${c.batchSize})` : '[data]';
   return `// Trains what the gradscript playground trained: npx gradscript run this-file.ts
 import { ${[...new Set(imports)].join(', ')} } from 'gradscript';
 
 ${data.join('\n')}
-const model = new MLP(2, [${[...c.hidden, outputs].join(', ')}], { activation: '${c.activation}', seed: ${c.seed} });
+const model = new MLP(${c.features.length}, [${[...c.hidden, outputs].join(', ')}], { activation: '${c.activation}', seed: ${c.seed} });
 const optimizer = new ${c.optimizer === 'adam' ? 'Adam' : 'SGD'}(model.parameters(), { lr: ${c.lr} });
 const steps = ${steps};
 

@@ -5,6 +5,8 @@
 import {
   ACTIVATIONS,
   DATASETS,
+  FEATURES,
+  FEATURE_LABELS,
   FIELD_NAMES,
   OPTIMIZERS,
   defaultConfig,
@@ -273,7 +275,10 @@ function show(reply: Built | Extract<Reply, { type: 'stepped' | 'edited' }>): vo
     shown = reply;
     $('build-time').textContent = `built in ${reply.buildMs.toFixed(0)} ms`;
     $('test-size').textContent = String(reply.test.x.length);
-    network.build([2, ...reply.snapshot.weights.map((layer) => layer.length)]);
+    network.build(
+      [reply.config.features.length, ...reply.snapshot.weights.map((layer) => layer.length)],
+      reply.config.features.map((feature) => FEATURE_LABELS[feature]),
+    );
   }
   snapshot = reply.snapshot;
   const { step, loss, accuracy, testLoss, testAccuracy } = snapshot;
@@ -612,9 +617,48 @@ $('hidden-tools').addEventListener('click', (event) => {
   dispatch(settings());
 });
 $('hidden').addEventListener('input', refreshHiddenTools);
+
+/**
+ * A button for each input the network may have, pressed while it has it: a press adds the
+ * input to the inputs field or takes it out, and applies the field as a change to it does.
+ */
+function refreshFeatureTools(): void {
+  const named = $<HTMLInputElement>('features')
+    .value.split(',')
+    .map((name) => name.trim());
+  $('features-tools').replaceChildren(
+    ...FEATURES.map((feature) => {
+      const button = document.createElement('button');
+      button.id = `feature-${feature}`;
+      button.textContent = FEATURE_LABELS[feature];
+      button.setAttribute('aria-pressed', String(named.includes(feature)));
+      button.dataset.feature = feature;
+      return button;
+    }),
+  );
+}
+
+$('features-tools').addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest('button');
+  if (!button?.dataset.feature) return;
+  const field = $<HTMLInputElement>('features');
+  const named = field.value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const feature = button.dataset.feature;
+  field.value = (
+    named.includes(feature) ? named.filter((name) => name !== feature) : [...named, feature]
+  ).join(',');
+  refreshFeatureTools();
+  $(button.id).focus();
+  dispatch(settings());
+});
+$('features').addEventListener('input', refreshFeatureTools);
 pairSlider('lr', LR_SCALE);
 pairSlider('noise', NOISE_SCALE);
 followLink();
 refreshHiddenTools();
+refreshFeatureTools();
 
 dispatch(settings());

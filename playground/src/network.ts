@@ -17,16 +17,21 @@ const SVG = 'http://www.w3.org/2000/svg';
 const NODE = 30;
 const ROW = 38;
 const COLUMN = 150;
-/** Room on the left for the inputs' names. */
-const MARGIN = 24;
+/** Room on the left for the inputs' names, written beside their nodes. */
+const MARGIN = 44;
 /** An edge's width in the picture's units: a weight of 0 a hairline, of 2.5 and over the widest. */
 const EDGE_WIDTH = { least: 0.4, per: 1.6, most: 4.4 };
 
 const rgb = (colour: readonly number[]) => `rgb(${colour.join(', ')})`;
 
-/** What a layer's k-th node is called in the readout. */
-function nodeName(layer: number, k: number, widths: readonly number[]): string {
-  if (layer === 0) return `x${k + 1}`;
+/** What a layer's k-th node is called in the readout: an input by its label. */
+function nodeName(
+  layer: number,
+  k: number,
+  widths: readonly number[],
+  inputs: readonly string[],
+): string {
+  if (layer === 0) return inputs[k];
   if (layer === widths.length - 1) return widths[layer] === 1 ? 'output' : `output ${k + 1}`;
   return `neuron ${k + 1} of layer ${layer}`;
 }
@@ -79,10 +84,10 @@ export class NetworkView {
   }
 
   /**
-   * A picture for a network of these layer widths (inputs first, outputs last); a single
-   * output's node shows the decision surface.
+   * A picture for a network of these layer widths (inputs first, outputs last), its inputs
+   * labelled so; a single output's node shows the decision surface.
    */
-  build(widths: readonly number[]): void {
+  build(widths: readonly number[], inputs: readonly string[]): void {
     const tallest = Math.max(...widths);
     const width = MARGIN + (widths.length - 1) * COLUMN + NODE + 2;
     const height = tallest * ROW - (ROW - NODE) + 2;
@@ -115,7 +120,7 @@ export class NetworkView {
           hit.classList.add('hit');
           hit.setAttribute('role', 'button');
           hit.tabIndex = this.edges.length === 0 ? 0 : -1;
-          const name = `${nodeName(layer - 1, input, widths)} → ${nodeName(layer, neuron, widths)}`;
+          const name = `${nodeName(layer - 1, input, widths, inputs)} → ${nodeName(layer, neuron, widths, inputs)}`;
           const edge: Edge = { layer: layer - 1, neuron, input, line, hit, name };
           hit.addEventListener('pointerenter', () => this.point(edge));
           hit.addEventListener('focus', () => this.point(edge));
@@ -129,7 +134,7 @@ export class NetworkView {
     widths.forEach((count, layer) => {
       for (let k = 0; k < count; k++) {
         const { x, y } = at(layer, k);
-        const name = nodeName(layer, k, widths);
+        const name = nodeName(layer, k, widths, inputs);
         const hidden = layer > 0 && layer < widths.length - 1;
         const surface = layer === widths.length - 1 && count === 1;
         if (hidden || surface) {
@@ -161,8 +166,10 @@ export class NetworkView {
           ] as const)
             node.setAttribute(key, String(value));
           const label = document.createElementNS(SVG, 'text');
-          label.setAttribute('x', String(x + NODE / 2));
+          // An input's name beside its node, a class's number inside.
+          label.setAttribute('x', String(layer === 0 ? x - 3 : x + NODE / 2));
           label.setAttribute('y', String(y + NODE / 2));
+          label.classList.toggle('input', layer === 0);
           label.textContent = layer === 0 ? name : String(k + 1);
           nodes.append(node, label);
         }

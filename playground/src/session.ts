@@ -17,7 +17,7 @@ import {
   type Dataset,
   type MLP,
 } from '../../src/browser';
-import { checked, classesOf, type Config } from './config';
+import { FEATURE_LABELS, checked, classesOf, featuresOf, type Config } from './config';
 import { GRID, NEURON_GRID } from './grid';
 import { NumericMLP, writeShares } from './numeric';
 
@@ -101,6 +101,10 @@ export class Session {
   readonly train: Dataset;
   /** The points held out, never trained on. */
   readonly test: Dataset;
+  /** The network's inputs at a point: its coordinates, or what the settings compute from them. */
+  readonly inputsAt: (point: readonly number[]) => number[];
+  /** The training and test points as the network sees them: their inputs. */
+  private readonly inputs: { train: Dataset; test: Dataset };
   readonly model: MLP;
   readonly bounds: Snapshot['bounds'];
   private readonly job: TrainingJob;
@@ -112,7 +116,10 @@ export class Session {
   constructor(settings: Config, engine: Engine = 'tape') {
     const config = (this.config = checked(settings));
     ({ train: this.train, test: this.test } = splitFor(config));
-    this.job = new TrainingJob(this.train, {
+    const inputsAt = (this.inputsAt = featuresOf(config.features));
+    const withInputs = (data: Dataset) => ({ ...data, x: data.x.map(inputsAt) });
+    this.inputs = { train: withInputs(this.train), test: withInputs(this.test) };
+    this.job = new TrainingJob(this.inputs.train, {
       hidden: config.hidden,
       activation: config.activation,
       loss: config.loss,
@@ -131,7 +138,7 @@ export class Session {
     const [[x0, x1], [y0, y1]] = [0, 1].map((k) => rangeOf(points.map((p) => p[k])));
     const pad = 0.25;
     this.bounds = { x0: x0 - pad, x1: x1 + pad, y0: y0 - pad, y1: y1 + pad };
-    this.initialLoss = lossOn(new NumericMLP(this.model), config.loss, this.train);
+    this.initialLoss = lossOn(new NumericMLP(this.model), config.loss, this.inputs.train);
   }
 
   /** The input at the centre of a grid cell (row 0 at the top). */
@@ -201,7 +208,8 @@ export class Session {
     for (let row = 0; row < GRID; row++) {
       for (let col = 0; col < GRID; col++) {
         const cell = row * GRID + col;
-        writeShares(loss, model.forward(this.gridPoint(row, col)), grid, cell * classes);
+        const inputs = this.inputsAt(this.gridPoint(row, col));
+        writeShares(loss, model.forward(inputs), grid, cell * classes);
         if (row % 2 !== 0 || col % 2 !== 0) continue;
         const mapCell = (row / 2) * NEURON_GRID + col / 2;
         let n = 0;
@@ -211,14 +219,15 @@ export class Session {
       }
     }
     const tested = this.test.x.length > 0;
+    const { train, test } = this.inputs;
     const stepsAnEpoch = Math.ceil(this.train.x.length / this.job.batchSize);
     return {
       step: history.length,
       epoch: Math.floor(history.length / stepsAnEpoch),
       loss: history.length > 0 ? history[history.length - 1].loss : NaN,
-      accuracy: accuracyOn(model, loss, this.train),
-      testLoss: tested ? lossOn(model, loss, this.test) : NaN,
-      testAccuracy: tested ? accuracyOn(model, loss, this.test) : NaN,
+      accuracy: accuracyOn(model, loss, train),
+      testLoss: tested ? lossOn(model, loss, test) : NaN,
+      testAccuracy: tested ? accuracyOn(model, loss, test) : NaN,
       classes,
       grid,
       bounds: this.bounds,
@@ -258,7 +267,10 @@ export class Session {
    * backward from it: how each weight moves the prediction, whatever the loss.
    */
   private score(index: number): Value {
-    const inputs = this.train.x[index].map((v, k) => new Value(v, `x${k + 1}`));
+    const { features } = this.config;
+    const inputs = this.inputs.train.x[index].map(
+      (v, k) => new Value(v, FEATURE_LABELS[features[k]]),
+    );
     const outputs = this.model.forward(inputs);
     const score = outputs[this.config.loss === 'crossentropy' ? this.train.y[index] : 0];
     score.label = `score of point ${index}`;
