@@ -9,6 +9,8 @@ export { Tape } from './tape';
 export { detectAnomaly, AnomalyError } from './anomaly';
 export { Random, PythonRandom } from './random';
 export { Module, Neuron, Layer, MLP, ACTIVATIONS, INITS } from './nn';
+export { modelToJson, modelFromJson, trainedModelFromJson } from './io/model-json';
+export type { ModelJson, Standardization, TrainedFor } from './io/model-json';
 export type { Activation, Init, NeuronOptions, LayerOptions, MLPOptions } from './nn';
 export { mse, hinge, bceWithLogits, crossEntropy, l2 } from './losses';
 export { Optimizer, SGD, Adam } from './optim';

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Value } from '../engine';
 import { loadOnnx } from '../io/onnx';
 import type { MLP } from '../nn';
-import { loadModel } from '../serialize';
+import { loadModel } from '../io/model-file';
 import { writeSvg } from '../viz/render';
 
 interface InspectFlags {

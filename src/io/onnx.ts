@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import { onnx } from 'onnx-proto';
 import { MLP, type Activation } from '../nn';
-import { modelFromJson } from '../serialize';
+import { modelFromJson } from './model-json';
 
 export interface OnnxExportOptions {
   /** The graph's input, a float tensor of shape [batch, nin]: `input` by default. */

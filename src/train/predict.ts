@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import { parse } from 'csv-parse';
 import { readCsvFile, type ReadColumns } from '../data/csv';
 import { Gap, inputsFor, type InputColumn } from '../data/encode';
-import { loadTrainedModel, type TrainedFor } from '../serialize';
+import { loadTrainedModel } from '../io/model-file';
+import type { TrainedFor } from '../io/model-json';
 import { LOSSES, Predictor, predictedClass } from './loop';
 
 export interface PredictOptions {

@@ -8,7 +8,7 @@ import { loadCsv, type CsvOptions } from '../data/csv';
 import { dataset, type DatasetName } from '../data/index';
 import type { Table } from '../data/table';
 import { saveOnnx } from '../io/onnx';
-import { saveModel } from '../serialize';
+import { saveModel } from '../io/model-file';
 import { MAX_REGION_CLASSES, boundaryChart, lossChart, renderChart } from '../viz/plots';
 import { writeSvg } from '../viz/render';
 import * as fs from 'fs';

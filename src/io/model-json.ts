@@ -1,8 +1,11 @@
-/** Saving and loading an MLP as JSON: its architecture, activations and weights. */
-import * as fs from 'fs';
-import { ACTIVATIONS, MLP, checkChoice, type Activation } from './nn';
-import type { InputColumn } from './data/encode';
-import type { LossName } from './train/loop';
+/**
+ * An MLP as JSON: its architecture, activations and weights, and what it was trained for. No
+ * file system here, so that the browser build can save and load models too (model-file.ts adds
+ * files).
+ */
+import { ACTIVATIONS, MLP, checkChoice, type Activation } from '../nn';
+import type { InputColumn } from '../data/encode';
+import type { LossName } from '../train/loop';
 
 /** Means and scales: an input k was given to the model as (x - mean[k]) / scale[k]. */
 export interface Standardization {
@@ -98,31 +101,9 @@ export function modelFromJson(json: unknown): MLP {
   return model;
 }
 
-export function saveModel(model: MLP, file: string, trainedFor?: TrainedFor): void {
-  try {
-    fs.writeFileSync(file, JSON.stringify(modelToJson(model, trainedFor), null, 2) + '\n');
-  } catch (error) {
-    throw new Error(`cannot write ${file}: ${(error as Error).message}`);
-  }
-}
-
-export function loadModel(file: string): MLP {
-  return loadTrainedModel(file).model;
-}
-
-/** The model in a file, with what it was trained for (its task, labels, columns) as the file says. */
-export function loadTrainedModel(file: string): { model: MLP; trainedFor: TrainedFor } {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read a model from ${file}: ${(error as Error).message}`);
-  }
-  try {
-    const model = modelFromJson(json);
-    const { task, labels, loss, columns, target, standardization } = json as ModelJson;
-    return { model, trainedFor: { task, labels, loss, columns, target, standardization } };
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
+/** The model a parsed model.json holds, with what it was trained for (its task, labels, columns). */
+export function trainedModelFromJson(json: unknown): { model: MLP; trainedFor: TrainedFor } {
+  const model = modelFromJson(json);
+  const { task, labels, loss, columns, target, standardization } = json as ModelJson;
+  return { model, trainedFor: { task, labels, loss, columns, target, standardization } };
 }
