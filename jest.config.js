@@ -31,6 +31,8 @@ const tsJestRoute = '/test/ts-jest-route\\.test\\.ts$';
 
 const common = {
   testEnvironment: 'node',
+  // Two workers share two cores with the processes some tests start: jest's 5 s is too short.
+  testTimeout: 30_000,
   roots: ['<rootDir>/test'],
   // Each file's JavaScript as test/jest/compile.js emitted it (see there).
   transform: { '^.+\\.[cm]?ts$': '<rootDir>/test/jest/transform.js' },
