@@ -9,7 +9,12 @@ import type { Dataset } from '../data/datasets';
 import { rowCount, rowOf, subset, tableOf, type Table } from '../data/table';
 import { ACTIVATIONS, INITS, MLP, checkChoice, type Activation, type Init } from '../nn';
 import { Adam, SGD, checkLearningRate, type LearningRate, type Optimizer } from '../optim';
-import { modelFromJson, modelToJson, type Standardization, type TrainedFor } from '../io/model-json';
+import {
+  modelFromJson,
+  modelToJson,
+  type Standardization,
+  type TrainedFor,
+} from '../io/model-json';
 import { Random } from '../random';
 import { detectAnomaly } from '../anomaly';
 import {
