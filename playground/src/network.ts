@@ -25,6 +25,14 @@ const EDGE_WIDTH = { least: 0.4, per: 1.6, most: 4.4 };
 const rgb = (colour: readonly number[]) => `rgb(${colour.join(', ')})`;
 
 /** What a layer's k-th node is called in the readout: an input by its label. */
+/** Puts a node's box (a square of side NODE) at (x, y). */
+function placeNode(element: SVGElement, x: number, y: number): void {
+  element.setAttribute('x', String(x));
+  element.setAttribute('y', String(y));
+  element.setAttribute('width', String(NODE));
+  element.setAttribute('height', String(NODE));
+}
+
 function nodeName(
   layer: number,
   k: number,
@@ -139,13 +147,7 @@ export class NetworkView {
         const surface = layer === widths.length - 1 && count === 1;
         if (hidden || surface) {
           const box = document.createElementNS(SVG, 'foreignObject');
-          for (const [key, value] of [
-            ['x', x],
-            ['y', y],
-            ['width', NODE],
-            ['height', NODE],
-          ] as const)
-            box.setAttribute(key, String(value));
+          placeNode(box, x, y);
           const map = document.createElement('canvas');
           map.width = map.height = NEURON_GRID;
           map.title = hidden ? `${name}: its activation` : 'the output: the decision surface';
@@ -158,13 +160,7 @@ export class NetworkView {
           }
         } else {
           const node = document.createElementNS(SVG, 'rect');
-          for (const [key, value] of [
-            ['x', x],
-            ['y', y],
-            ['width', NODE],
-            ['height', NODE],
-          ] as const)
-            node.setAttribute(key, String(value));
+          placeNode(node, x, y);
           const label = document.createElementNS(SVG, 'text');
           // An input's name beside its node, a class's number inside.
           label.setAttribute('x', String(layer === 0 ? x - 3 : x + NODE / 2));
