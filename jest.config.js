@@ -56,7 +56,7 @@ module.exports = {
         '^.+\\.ts$': [
           'ts-jest',
           {
-            tsconfig: 'tsconfig.json',
+            tsconfig: 'tsconfig.ts-jest.json',
             compiler: 'ts-patch/compiler',
             // TS151002: Node16 modules want isolatedModules; the transformer needs the checker.
             diagnostics: { ignoreCodes: [151002] },
