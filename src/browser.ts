@@ -12,7 +12,8 @@ export { Module, Neuron, Layer, MLP, ACTIVATIONS, INITS } from './nn';
 export { modelToJson, modelFromJson, trainedModelFromJson } from './io/model-json';
 export type { ModelJson, Standardization, TrainedFor } from './io/model-json';
 export type { Activation, Init, NeuronOptions, LayerOptions, MLPOptions } from './nn';
-export { mse, hinge, bceWithLogits, crossEntropy, l2 } from './losses';
+export { mse, hinge, bceWithLogits, crossEntropy, l2, lossOf, LOSSES } from './losses';
+export type { LossName } from './losses';
 export { Optimizer, SGD, Adam } from './optim';
 export type { LearningRate, SGDOptions, AdamOptions } from './optim';
 export { moons, circles, xor, gate, disk, spiral, yinyang, regression } from './data/datasets';
@@ -28,13 +29,11 @@ export {
   Predictor,
   DivergenceError,
   DIVERGENCE_FACTOR,
-  lossOf,
   predictedClass,
   accuracy,
-  LOSSES,
   ENGINES,
 } from './train/loop';
-export type { LossName, Engine, StepInfo, TrainOptions, TrainerOptions } from './train/loop';
+export type { Engine, StepInfo, TrainOptions, TrainerOptions } from './train/loop';
 export {
   TrainingJob,
   JOB_DEFAULTS,

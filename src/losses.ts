@@ -1,10 +1,15 @@
 /**
  * Loss functions over Values. Each is built from the engine's operations, so its gradient
- * comes from backward() like any other expression's.
+ * comes from backward() like any other expression's. The training job names them (`LossName`)
+ * and evaluates many rows as plain numbers (`exampleLoss`).
  */
 import { Value } from './engine';
 
 type Prediction = Value | number;
+
+/** The losses a training job can be asked for by name. */
+export const LOSSES = ['hinge', 'bce', 'crossentropy', 'mse'] as const;
+export type LossName = (typeof LOSSES)[number];
 
 /** Mean squared error: mean of (prediction - target)². */
 export function mse(predictions: readonly Prediction[], targets: readonly number[]): Value {
@@ -71,6 +76,57 @@ export function crossEntropy(
     return logSumExp.sub(z[k]);
   });
   return Value.sum(terms).div(terms.length);
+}
+
+/** The named loss of the model's outputs against class indices (or targets, for mse). */
+export function lossOf(loss: LossName, outputs: readonly Value[][], y: readonly number[]): Value {
+  switch (loss) {
+    case 'hinge':
+      return hinge(
+        outputs.map((o) => o[0]),
+        y.map(hingeLabel),
+      );
+    case 'bce':
+      return bceWithLogits(
+        outputs.map((o) => o[0]),
+        y,
+      );
+    case 'crossentropy':
+      return crossEntropy(outputs, y);
+    case 'mse':
+      return mse(
+        outputs.map((o) => o[0]),
+        y,
+      );
+  }
+}
+
+/**
+ * One example's term of the named loss as a plain number, as lossOf computes it, without
+ * building a graph: evaluating a million rows this way takes no garbage collection.
+ */
+export function exampleLoss(loss: LossName, outputs: readonly number[], target: number): number {
+  const s = outputs[0];
+  switch (loss) {
+    case 'hinge':
+      return Math.max(0, 1 - hingeLabel(target) * s);
+    case 'bce':
+      return Math.max(s, 0) - s * target + Math.log1p(Math.exp(-Math.abs(s)));
+    case 'mse':
+      return (s - target) ** 2;
+    case 'crossentropy': {
+      let shift = -Infinity;
+      for (const z of outputs) shift = Math.max(shift, z);
+      let sum = 0;
+      for (const z of outputs) sum += Math.exp(z - shift);
+      return Math.log(sum) + shift - outputs[target];
+    }
+  }
+}
+
+/** Class 0 is hinge's -1 and class 1 its +1; labels already ±1 stay as they are. */
+export function hingeLabel(c: number): number {
+  return c === 1 ? 1 : c === 0 ? -1 : c;
 }
 
 /** The L2 penalty Σ p², to be scaled by a weight-decay factor. */

@@ -2,6 +2,7 @@
  * Neural-network modules built from Values, as in micrograd's nn.py: they only compose the
  * engine's operations and own their parameters.
  */
+import { checkChoice } from './checks';
 import { Value } from './engine';
 import { Random } from './random';
 
@@ -188,18 +189,6 @@ function checkInputLength(module: string, expected: number, x: readonly unknown[
 function checkSize(what: string, n: number): void {
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`${what} must be a positive integer, got ${n}`);
-}
-
-/** Returns `value` if it is one of `choices`, else throws an error that lists them. */
-export function checkChoice<T extends string>(
-  what: string,
-  value: string,
-  choices: readonly T[],
-): T {
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new Error(`unknown ${what} '${value}': expected one of ${choices.join(', ')}`);
-  }
-  return value as T;
 }
 
 function randomSeed(): number {

@@ -1,4 +1,5 @@
 /** Optimizers: they move parameters against their gradients, one `step()` at a time. */
+import { checkFraction, checkNonNegative } from './checks';
 import type { Value } from './engine';
 
 /** A learning rate: a number, or a function of the step number (0 for the first step). */
@@ -108,17 +109,4 @@ export function checkLearningRate(lr: number, step?: number): number {
     );
   }
   return lr;
-}
-
-function checkFraction(name: string, x: number): number {
-  if (typeof x !== 'number' || !(x >= 0 && x < 1))
-    throw new RangeError(`${name} must be in [0, 1), got ${String(x)}`);
-  return x;
-}
-
-function checkNonNegative(name: string, x: number): number {
-  if (typeof x !== 'number' || !(x >= 0) || !Number.isFinite(x)) {
-    throw new RangeError(`${name} must be a finite number of at least 0, got ${String(x)}`);
-  }
-  return x;
 }

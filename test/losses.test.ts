@@ -1,7 +1,7 @@
-import { Value, bceWithLogits, crossEntropy, hinge, l2, mse } from '../src';
+import { Value, bceWithLogits, crossEntropy, hinge, l2, lossOf, LOSSES, mse } from '../src';
+import { exampleLoss } from '../src/losses';
+import { sigmoid } from '../src/math';
 import { autogradGradient, expectClose, numericGradient } from './helpers';
-
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 describe('against hand-computed values', () => {
   test('mse', () => {
@@ -58,6 +58,45 @@ describe('against finite differences', () => {
     const { grads } = autogradGradient(loss, xs);
     const numbers = (x: number[]) => loss(x.map((v) => new Value(v))).data;
     grads.forEach((g, i) => expectClose(g, numericGradient(numbers, xs, i), 1e-6, 1e-8));
+  });
+});
+
+describe('the number forms agree with the Values', () => {
+  // One row's outputs and target per loss, on both sides of 0 and far out, where the stable
+  // forms matter.
+  const rows: Record<(typeof LOSSES)[number], [number[], number][]> = {
+    hinge: [
+      [[0.4], 1],
+      [[-2.5], 0],
+      [[3], 0],
+      [[-1], -1],
+    ],
+    bce: [
+      [[0.4], 1],
+      [[-2.5], 0],
+      [[40], 0],
+      [[-40], 1],
+    ],
+    mse: [
+      [[0.4], 1],
+      [[-2.5], 3.25],
+    ],
+    crossentropy: [
+      [[0.4, -1, 2], 2],
+      [[-2.5, 700, 3], 0],
+    ],
+  };
+  test.each(LOSSES)('exampleLoss %s is lossOf of one row', (loss) => {
+    for (const [outputs, target] of rows[loss]) {
+      const graph = lossOf(loss, [outputs.map((o) => new Value(o))], [target]).data;
+      expectClose(exampleLoss(loss, outputs, target), graph, 1e-15, 1e-15);
+    }
+  });
+
+  test('sigmoid is Value.sigmoid to the last bit', () => {
+    for (const x of [-800, -30, -1.5, -1e-9, 0, 1e-9, 0.7, 30, 800]) {
+      expect(sigmoid(x)).toBe(new Value(x).sigmoid().data);
+    }
   });
 });
 

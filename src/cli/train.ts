@@ -1,6 +1,6 @@
 /**
- * `gradscript train`: the options of a training job (src/train/run.ts), and what it says while
- * and after it runs. The training itself, and the writing of its files, is the library's.
+ * `gradscript train`: the options of a training job (src/train/node-job.ts), and what it says
+ * while and after it runs. The training itself, and the writing of its files, is the library's.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -18,8 +18,9 @@ import {
   type JobSettings,
   type TrainingJob,
 } from '../train/job';
-import { ENGINES, LOSSES, type StepInfo } from '../train/loop';
-import { TrainingInterrupted, runTrainingJob, type DataSource } from '../train/run';
+import { LOSSES } from '../losses';
+import { ENGINES, type StepInfo } from '../train/loop';
+import { TrainingInterrupted, runTrainingJob, type DataSource } from '../train/node-job';
 import { TASKS, describeTask } from '../train/task';
 
 interface TrainFlags extends Omit<JobSettings, 'hidden'> {

@@ -1,4 +1,5 @@
 /** Splitting, shuffling and batching a data set, all seeded. */
+import { checkPositiveInteger } from '../checks';
 import { Random } from '../random';
 import type { Dataset } from './datasets';
 
@@ -39,8 +40,7 @@ export function shuffle(data: Dataset, seed = 0): Dataset {
 
 /** Consecutive mini-batches of at most `size` examples (the last may be smaller). */
 export function batches(data: Dataset, size: number): Dataset[] {
-  if (!Number.isInteger(size) || size < 1)
-    throw new RangeError(`batch size must be a positive whole number, got ${size}`);
+  checkPositiveInteger('batch size', size);
   const result: Dataset[] = [];
   for (let i = 0; i < data.x.length; i += size) {
     result.push({

@@ -3,9 +3,10 @@
  * file system here, so that the browser build can save and load models too (model-file.ts adds
  * files).
  */
-import { ACTIVATIONS, MLP, checkChoice, type Activation } from '../nn';
+import { checkChoice } from '../checks';
+import { ACTIVATIONS, MLP, type Activation } from '../nn';
 import type { InputColumn } from '../data/encode';
-import type { LossName } from '../train/loop';
+import type { LossName } from '../losses';
 
 /** Means and scales: an input k was given to the model as (x - mean[k]) / scale[k]. */
 export interface Standardization {

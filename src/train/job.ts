@@ -2,12 +2,14 @@
  * One training job, from data to a trained model: the task and classes the target asks for, the
  * model and optimizer, the batches and the loop. The `train` command, the playground and scripts
  * all train through it, so the same rules hold everywhere; writing the results to a folder is
- * run.ts's part (Node only), and this part runs in a browser too.
+ * node-job.ts's part (Node only), and this part runs in a browser too.
  */
 import { Value } from '../engine';
 import type { Dataset } from '../data/datasets';
 import { rowCount, rowOf, subset, tableOf, type Table } from '../data/table';
-import { ACTIVATIONS, INITS, MLP, checkChoice, type Activation, type Init } from '../nn';
+import { checkChoice, checkPositiveInteger } from '../checks';
+import { LOSSES, exampleLoss, lossOf, type LossName } from '../losses';
+import { ACTIVATIONS, INITS, MLP, type Activation, type Init } from '../nn';
 import { Adam, SGD, checkLearningRate, type LearningRate, type Optimizer } from '../optim';
 import {
   modelFromJson,
@@ -19,14 +21,11 @@ import { Random } from '../random';
 import { detectAnomaly } from '../anomaly';
 import {
   ENGINES,
-  LOSSES,
   Predictor,
   Trainer,
   checkL2,
-  lossOf,
   predictedClass,
   type Engine,
-  type LossName,
   type StepInfo,
 } from './loop';
 import { TASKS, decideTask, encodeClasses, type Task, type TaskChoice } from './task';
@@ -171,9 +170,7 @@ export class TrainingJob {
     const share = settings.testShare;
     if (share !== undefined && !(typeof share === 'number' && share >= 0 && share <= 0.9))
       throw new RangeError(`the test share must be a number from 0 to 0.9, got ${share}`);
-    const patience = settings.patience;
-    if (patience !== undefined && !(Number.isInteger(patience) && patience >= 1))
-      throw new RangeError(`patience must be a positive whole number, got ${patience}`);
+    if (settings.patience !== undefined) checkPositiveInteger('patience', settings.patience);
     checkL2(settings.l2 ?? JOB_DEFAULTS.l2);
     if (settings.steps !== undefined && settings.epochs !== undefined) {
       throw new Error(
@@ -185,8 +182,7 @@ export class TrainingJob {
       ['epochs', settings.epochs],
       ['batch size', settings.batchSize === 'full' ? undefined : settings.batchSize],
     ] as const) {
-      if (n !== undefined && !(Number.isInteger(n) && n >= 1))
-        throw new RangeError(`${name} must be a positive whole number, got ${n}`);
+      if (n !== undefined) checkPositiveInteger(name, n);
     }
   }
 
@@ -388,7 +384,7 @@ export class TrainingJob {
       (i, outputs) => {
         const row = rows[i];
         if (classes !== undefined && predictedClass(this.loss, outputs) === target[row]) right++;
-        const loss = rowLossValue(this.loss, outputs, target[row]);
+        const loss = exampleLoss(this.loss, outputs, target[row]);
         total += loss;
         if (loss > worstLoss) [worst, worstLoss] = [row, loss];
         if (classes === undefined) {
@@ -530,27 +526,4 @@ function standardized(data: Table, s: Standardization): Table {
       ? data.target.map((v) => (v - targetMean) / targetScale)
       : data.target;
   return { ...data, columns, target };
-}
-
-/**
- * One row's loss as a number, as lossOf computes it, without building a graph: evaluating a
- * million rows this way takes no garbage collection.
- */
-function rowLossValue(loss: LossName, outputs: readonly number[], target: number): number {
-  const s = outputs[0];
-  switch (loss) {
-    case 'hinge':
-      return Math.max(0, 1 - (target === 1 ? 1 : target === 0 ? -1 : target) * s);
-    case 'bce':
-      return Math.max(s, 0) - s * target + Math.log1p(Math.exp(-Math.abs(s)));
-    case 'mse':
-      return (s - target) ** 2;
-    case 'crossentropy': {
-      let shift = -Infinity;
-      for (const z of outputs) shift = Math.max(shift, z);
-      let sum = 0;
-      for (const z of outputs) sum += Math.exp(z - shift);
-      return Math.log(sum) + shift - outputs[target];
-    }
-  }
 }

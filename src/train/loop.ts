@@ -5,14 +5,12 @@
 import { Value } from '../engine';
 import type { Dataset } from '../data/datasets';
 import { rowCount, rowOf, rowsOf, tableOf, type Table } from '../data/table';
-import { bceWithLogits, crossEntropy, hinge, l2, mse } from '../losses';
-import { checkChoice, type MLP } from '../nn';
+import { checkChoice, checkPositiveInteger } from '../checks';
+import { LOSSES, hinge, hingeLabel, l2, lossOf, mse, type LossName } from '../losses';
+import type { MLP } from '../nn';
 import type { Optimizer } from '../optim';
 import { Random } from '../random';
 import { Tape } from '../tape';
-
-export const LOSSES = ['hinge', 'bce', 'crossentropy', 'mse'] as const;
-export type LossName = (typeof LOSSES)[number];
 
 export const ENGINES = ['auto', 'tape', 'eager'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -88,9 +86,7 @@ export class DivergenceError extends Error {
 }
 
 export function train(options: TrainOptions): StepInfo[] {
-  const { steps = 100 } = options;
-  if (!Number.isInteger(steps) || steps < 1)
-    throw new RangeError(`steps must be a positive whole number, got ${steps}`);
+  const steps = checkPositiveInteger('steps', options.steps ?? 100);
   const trainer = new Trainer(options);
   const history: StepInfo[] = [];
   for (let step = 0; step < steps; step++) {
@@ -135,9 +131,7 @@ export class Trainer {
     this.rows = rowCount(this.data);
     checkOutputs(options.model, this.data, this.loss);
     this.alpha = checkL2(options.l2 ?? 0);
-    const size = options.batchSize ?? this.rows;
-    if (!Number.isInteger(size) || size < 1)
-      throw new RangeError(`batch size must be a positive whole number, got ${size}`);
+    const size = checkPositiveInteger('batch size', options.batchSize ?? this.rows);
     this.batchSize = Math.min(size, this.rows);
     checkStepSize(options.model, this.data, this.loss, this.batchSize);
     const engine = checkChoice('engine', options.engine ?? 'auto', ENGINES);
@@ -347,34 +341,6 @@ export class Predictor {
   eachRow(table: Table, use: (row: number, outputs: readonly number[]) => void): void {
     this.each(rowCount(table), (row, into) => rowOf(table, row, into), use);
   }
-}
-
-/** The named loss of the model's outputs against class indices (or targets, for mse). */
-export function lossOf(loss: LossName, outputs: readonly Value[][], y: readonly number[]): Value {
-  switch (loss) {
-    case 'hinge':
-      return hinge(
-        outputs.map((o) => o[0]),
-        y.map(hingeLabel),
-      );
-    case 'bce':
-      return bceWithLogits(
-        outputs.map((o) => o[0]),
-        y,
-      );
-    case 'crossentropy':
-      return crossEntropy(outputs, y);
-    case 'mse':
-      return mse(
-        outputs.map((o) => o[0]),
-        y,
-      );
-  }
-}
-
-/** Class 0 is hinge's -1 and class 1 its +1; labels already ±1 stay as they are. */
-function hingeLabel(c: number): number {
-  return c === 1 ? 1 : c === 0 ? -1 : c;
 }
 
 /** The class the loss's outputs predict: the sign of a score, or the largest logit. */

@@ -10,7 +10,9 @@ import { readCsvFile, type ReadColumns } from '../data/csv';
 import { Gap, inputsFor, type InputColumn } from '../data/encode';
 import { loadTrainedModel } from '../io/model-file';
 import type { TrainedFor } from '../io/model-json';
-import { LOSSES, Predictor, predictedClass } from './loop';
+import { LOSSES } from '../losses';
+import { sigmoid } from '../math';
+import { Predictor, predictedClass } from './loop';
 
 export interface PredictOptions {
   /** A model.json written by training on a CSV. */
@@ -140,7 +142,7 @@ function checkColumns(file: string, trainedFor: TrainedFor): InputColumn[] {
 /** The predicted class's probability: its softmax share, or the sigmoid of a bce logit. */
 function probabilityOf(loss: string, outputs: readonly number[], predicted: number): number {
   if (loss === 'bce') {
-    const p = 1 / (1 + Math.exp(-outputs[0]));
+    const p = sigmoid(outputs[0]);
     return predicted === 1 ? p : 1 - p;
   }
   const shift = Math.max(...outputs);

@@ -4,7 +4,7 @@
  * targets are not all whole numbers.
  */
 import type { Table } from '../data/table';
-import { checkChoice } from '../nn';
+import { checkChoice } from '../checks';
 
 export const TASKS = ['auto', 'classification', 'regression'] as const;
 export type TaskChoice = (typeof TASKS)[number];

@@ -5,7 +5,8 @@
  * named: a Value without a label by what it is in the model, or else by its operation.
  */
 import { OpCode, type Value } from '../engine';
-import { Layer, MLP, Module, Neuron, checkChoice } from '../nn';
+import { checkChoice } from '../checks';
+import { Layer, MLP, Module, Neuron } from '../nn';
 
 export interface DotOptions {
   /** Left to right (micrograd's way, the default) or top to bottom. */

@@ -8,7 +8,6 @@
  */
 import type { Dataset } from '../data/datasets';
 import { rangeOf, rowCount, rowOf, tableOf, type Table } from '../data/table';
-import type { StepInfo } from '../train/loop';
 import { palettePng } from './png';
 
 type Spec = Record<string, unknown>;
@@ -31,13 +30,20 @@ const PALETTE = [
 /** The most classes whose regions have colours of their own. */
 export const MAX_REGION_CLASSES = PALETTE.length;
 
+/** What a loss chart draws of a training step (the training loop's StepInfo has these and more). */
+export interface ChartedStep {
+  step: number;
+  loss: number;
+  accuracy?: number;
+}
+
 /** Loss (and accuracy, when there is one) per step; long histories as means over equal runs of steps. */
-export function lossChart(history: readonly StepInfo[]): Spec {
+export function lossChart(history: readonly ChartedStep[]): Spec {
   const per = Math.max(1, Math.ceil(history.length / MAX_LINE_POINTS));
   const values = [];
   for (let start = 0; start < history.length; start += per) {
     const run = history.slice(start, start + per);
-    const mean = (measure: (h: StepInfo) => number) =>
+    const mean = (measure: (h: ChartedStep) => number) =>
       run.reduce((sum, h) => sum + measure(h), 0) / run.length;
     const step = run[run.length - 1].step;
     values.push({ step, measure: 'loss', value: mean((h) => h.loss) });

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { RenderResult } from '@viz-js/viz' with { 'resolution-mode': 'import' };
 import { Value } from '../engine';
-import { checkChoice } from '../nn';
+import { checkChoice } from '../checks';
 import { countBoxes, drawDot, type DotOptions } from './dot';
 
 export interface RenderOptions extends DotOptions {
