@@ -16,24 +16,28 @@ export { mse, hinge, bceWithLogits, crossEntropy, l2, lossOf, LOSSES } from './l
 export type { LossName } from './losses';
 export { Optimizer, SGD, Adam } from './optim';
 export type { LearningRate, SGDOptions, AdamOptions } from './optim';
-export { moons, circles, xor, gate, disk, spiral, yinyang, regression } from './data/datasets';
+export {
+  moons,
+  circles,
+  xor,
+  gate,
+  disk,
+  spiral,
+  yinyang,
+  gaussian,
+  plane,
+  multigauss,
+  regression,
+} from './data/datasets';
 export type { Dataset, GeneratorOptions } from './data/datasets';
 export { DATASETS, dataset } from './data/index';
 export type { DatasetName } from './data/index';
 export { split, shuffle, batches } from './data/split';
 export { tableOf, isTable, rowCount, rowOf, rowsOf, rangeOf } from './data/table';
 export type { Table } from './data/table';
-export {
-  train,
-  Trainer,
-  Predictor,
-  DivergenceError,
-  DIVERGENCE_FACTOR,
-  predictedClass,
-  accuracy,
-  ENGINES,
-} from './train/loop';
+export { train, Trainer, Predictor, l1, predictedClass, accuracy, ENGINES } from './train/loop';
 export type { Engine, StepInfo, TrainOptions, TrainerOptions } from './train/loop';
+export { DivergenceError, DIVERGENCE_FACTOR, hasDiverged } from './train/divergence';
 export {
   TrainingJob,
   JOB_DEFAULTS,

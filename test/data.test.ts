@@ -8,11 +8,14 @@ import {
   dataset,
   disk,
   gate,
+  gaussian,
   loadModel,
   modelFromJson,
   modelToJson,
   moons,
+  multigauss,
   parseCsv,
+  plane,
   regression,
   saveModel,
   shuffle,
@@ -35,6 +38,7 @@ describe('generated data sets', () => {
       4,
     ],
     ['yinyang', () => yinyang(60, { seed: 3 }), () => yinyang(60, { seed: 4 }), 3],
+    ['gaussian', () => gaussian(60, { seed: 3 }), () => gaussian(60, { seed: 4 }), 2],
   ])(
     '%s: the same per seed, another for another seed, of the right shape',
     (_name, make, other, classes) => {
@@ -73,6 +77,55 @@ describe('generated data sets', () => {
     q.x.forEach(([a, b], i) => expect(q.y[i]).toBe(a * b < 0 ? 1 : 0));
   });
 
+  test('gaussian: two blobs of half the points each, around (-1, -1) and (1, 1)', () => {
+    const { x, y } = gaussian(400, { noise: 0, seed: 5 });
+    for (const label of [0, 1]) {
+      const blob = x.filter((_, i) => y[i] === label);
+      expect(blob).toHaveLength(200);
+      const centre = label === 0 ? -1 : 1;
+      for (const k of [0, 1]) {
+        const values = blob.map((p) => p[k]);
+        const mean = values.reduce((a, b) => a + b) / values.length;
+        const spread = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+        expect(Math.abs(mean - centre)).toBeLessThan(0.1);
+        expect(Math.abs(spread - 0.4)).toBeLessThan(0.06);
+      }
+    }
+  });
+
+  test.each([
+    ['plane', plane],
+    ['multigauss', multigauss],
+  ])('%s: regression in [-1, 1]², the same per seed, no classes', (_name, make) => {
+    const data = make(80, { seed: 3 });
+    expect(make(80, { seed: 3 })).toEqual(data);
+    expect(make(80, { seed: 4 })).not.toEqual(data);
+    expect(data.classes).toBeUndefined();
+    expect(data.x.every((p) => p.length === 2 && p.every((v) => v >= -1 && v <= 1))).toBe(true);
+    expect(data.y).toHaveLength(80);
+  });
+
+  test('plane without noise: the target is (x1 + x2) / 2', () => {
+    const { x, y } = plane(50, { noise: 0, seed: 1 });
+    x.forEach(([a, b], i) => expect(y[i]).toBeCloseTo((a + b) / 2, 12));
+  });
+
+  test('multigauss without noise: ±1 at the bumps, 0 far from them, the sign alternating', () => {
+    const { x, y } = multigauss(2000, { noise: 0, seed: 1 });
+    expect(y.every((v) => v >= -1 && v <= 1)).toBe(true);
+    // Near the top-left bump's centre (-2/3, 0.4) the target is close to +1, near the bottom-left's close to -1.
+    const near = (cx: number, cy: number) =>
+      y.filter((_, i) => Math.hypot(x[i][0] - cx, x[i][1] - cy) < 0.05);
+    expect(near(-2 / 3, 0.4).every((v) => v > 0.8)).toBe(true);
+    expect(near(-2 / 3, -0.4).every((v) => v < -0.8)).toBe(true);
+    expect(near(0, 0.4).every((v) => v < -0.8)).toBe(true);
+    expect(near(-2 / 3, 0.4).length).toBeGreaterThan(0);
+    // The corners are more than 1/3 from every bump.
+    expect(y.filter((_, i) => Math.abs(x[i][0]) > 0.95 && Math.abs(x[i][1]) > 0.95)).toEqual(
+      expect.arrayContaining([0]),
+    );
+  });
+
   test('the regression set has 13 features and no classes', () => {
     const data = regression(30, { seed: 1 });
     expect(data.x.every((row) => row.length === 13)).toBe(true);
@@ -83,6 +136,9 @@ describe('generated data sets', () => {
   test.each([
     [() => moons(1), 'moons: n must be a whole number of at least 2, got 1'],
     [() => xor(10, { noise: -1 }), 'noise must be a finite number of at least 0, got -1'],
+    [() => plane(10, { noise: NaN }), 'noise must be a finite number of at least 0, got NaN'],
+    [() => gaussian(1), 'gaussian: n must be a whole number of at least 2, got 1'],
+    [() => multigauss(0), 'multigauss: n must be a whole number of at least 1, got 0'],
     [
       () => spiral(10, { classes: 1 }),
       'spiral: classes must be a whole number of at least 2, got 1',

@@ -126,6 +126,7 @@ export function trainCommand(): Command {
       `weight of the L2 penalty on the parameters (default ${JOB_DEFAULTS.l2}; ${CSV_DEFAULTS.l2} for --csv)`,
       number,
     )
+    .option('--l1 <alpha>', 'weight of the L1 penalty on the parameters (default 0: none)', number)
     .option(
       `--steps <n>`,
       `optimizer steps (default ${JOB_DEFAULTS.steps}; for --csv up to ${CSV_DEFAULTS.steps}, stopping early once the loss of held-out training rows, measured every 10 steps or so, has not improved ${CSV_DEFAULTS.patience} times running)`,

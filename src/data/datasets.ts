@@ -138,6 +138,70 @@ export function yinyang(n = 300, { noise = 0, seed = 0 }: GeneratorOptions = {})
 }
 
 /**
+ * Two gaussian blobs, as TensorFlow Playground's "Gaussian" set: class 0 around (-1, -1), class
+ * 1 around (1, 1), each coordinate spread with a standard deviation of 0.4, then the noise.
+ */
+export function gaussian(n = 200, { noise = 0.1, seed = 0 }: GeneratorOptions = {}): Dataset {
+  checkCount('gaussian', n, 2);
+  const random = new Random(seed);
+  const half = Math.floor(n / 2);
+  const points = Array.from({ length: n }, (_, i): [number[], number] => {
+    const centre = i < half ? -1 : 1;
+    return [[random.normal(centre, 0.4), random.normal(centre, 0.4)], i < half ? 0 : 1];
+  });
+  return finish(points, random, noise, 2);
+}
+
+/**
+ * Regression on a plane, as TensorFlow Playground's: points in the square [-1, 1]², the target
+ * (x1 + x2) / 2, from -1 to 1, with gaussian noise of standard deviation `noise` on the target.
+ */
+export function plane(n = 200, { noise = 0.1, seed = 0 }: GeneratorOptions = {}): Dataset {
+  return regressionSquare('plane', n, noise, seed, ([x1, x2]) => (x1 + x2) / 2);
+}
+
+/** The six bumps of `multigauss`: their centres, and each one's sign. */
+const BUMPS = [-2 / 3, 0, 2 / 3].flatMap((x, i) => [
+  { centre: [x, 0.4], sign: i % 2 === 0 ? 1 : -1 },
+  { centre: [x, -0.4], sign: i % 2 === 0 ? -1 : 1 },
+]);
+/** How far from its centre a bump reaches 0. */
+const BUMP_RADIUS = 1 / 3;
+
+/**
+ * Regression on six gaussian-like bumps, as TensorFlow Playground's "multi gaussian": points in
+ * [-1, 1]², the target the bump of largest size there, each falling from ±1 at its centre to 0
+ * at a distance of 1/3, signs alternating; gaussian noise of standard deviation `noise` on it.
+ */
+export function multigauss(n = 200, { noise = 0.1, seed = 0 }: GeneratorOptions = {}): Dataset {
+  return regressionSquare('multigauss', n, noise, seed, (p) => {
+    let target = 0;
+    for (const { centre, sign } of BUMPS) {
+      const height =
+        sign * Math.max(0, 1 - Math.hypot(p[0] - centre[0], p[1] - centre[1]) / BUMP_RADIUS);
+      if (Math.abs(height) > Math.abs(target)) target = height;
+    }
+    return target;
+  });
+}
+
+/** `n` points drawn uniformly from [-1, 1]², the target `of` each plus noise. */
+function regressionSquare(
+  name: string,
+  n: number,
+  noise: number,
+  seed: number,
+  of: (point: number[]) => number,
+): Dataset {
+  checkCount(name, n, 1);
+  checkNoise(noise);
+  const random = new Random(seed);
+  const x = Array.from({ length: n }, () => [random.uniform(-1, 1), random.uniform(-1, 1)]);
+  const y = x.map((p) => of(p) + (noise > 0 ? random.normal(0, noise) : 0));
+  return { x, y };
+}
+
+/**
  * A regression set for MiniFlow's example (it used Boston housing): 13 features drawn from a
  * standard normal, the target a fixed linear combination of them plus one sigmoid bump and
  * noise. Synthetic, documented here, and the same for the same seed.
@@ -161,15 +225,19 @@ function finish(
   noise: number,
   classes: number,
 ): Dataset {
-  if (typeof noise !== 'number' || !(noise >= 0) || !Number.isFinite(noise)) {
-    throw new RangeError(`noise must be a finite number of at least 0, got ${String(noise)}`);
-  }
+  checkNoise(noise);
   random.shuffle(points);
   return {
     x: points.map(([p]) => (noise > 0 ? p.map((v) => v + random.normal(0, noise)) : p)),
     y: points.map(([, label]) => label),
     classes,
   };
+}
+
+function checkNoise(noise: number): void {
+  if (typeof noise !== 'number' || !(noise >= 0) || !Number.isFinite(noise)) {
+    throw new RangeError(`noise must be a finite number of at least 0, got ${String(noise)}`);
+  }
 }
 
 function checkCount(name: string, n: number, least: number): void {

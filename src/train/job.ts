@@ -23,6 +23,7 @@ import {
   ENGINES,
   Predictor,
   Trainer,
+  checkL1,
   checkL2,
   predictedClass,
   type Engine,
@@ -48,6 +49,8 @@ export interface JobSettings {
   lr?: number;
   momentum?: number;
   l2?: number;
+  /** Weight of the L1 penalty on the parameters (0, none, by default). */
+  l1?: number;
   /** Optimizer steps, or else passes over the data (`epochs`); 100 steps by default. */
   steps?: number;
   epochs?: number;
@@ -172,6 +175,7 @@ export class TrainingJob {
       throw new RangeError(`the test share must be a number from 0 to 0.9, got ${share}`);
     if (settings.patience !== undefined) checkPositiveInteger('patience', settings.patience);
     checkL2(settings.l2 ?? JOB_DEFAULTS.l2);
+    checkL1(settings.l1 ?? 0);
     if (settings.steps !== undefined && settings.epochs !== undefined) {
       throw new Error(
         `give steps or epochs, not both: steps ${settings.steps} and epochs ${settings.epochs} disagree`,
@@ -252,6 +256,7 @@ export class TrainingJob {
       optimizer: this.optimizer,
       batchSize: this.batchSize,
       l2: settings.l2 ?? JOB_DEFAULTS.l2,
+      l1: settings.l1,
       seed,
       // The anomaly check wraps the Value operations, which a tape's replay does not call.
       engine: settings.detectAnomaly ? 'eager' : (settings.engine ?? JOB_DEFAULTS.engine),

@@ -5,12 +5,13 @@
 import { Value } from '../engine';
 import type { Dataset } from '../data/datasets';
 import { rowCount, rowOf, rowsOf, tableOf, type Table } from '../data/table';
-import { checkChoice, checkPositiveInteger } from '../checks';
+import { checkChoice, checkNonNegative, checkPositiveInteger } from '../checks';
 import { LOSSES, hinge, hingeLabel, l2, lossOf, mse, type LossName } from '../losses';
 import type { MLP } from '../nn';
 import type { Optimizer } from '../optim';
 import { Random } from '../random';
 import { Tape } from '../tape';
+import { DivergenceError, hasDiverged } from './divergence';
 
 export const ENGINES = ['auto', 'tape', 'eager'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -28,9 +29,6 @@ const REPLAYABLE_LOSSES: readonly LossName[] = ['hinge', 'mse', 'bce'];
  * larger graph would run Node's heap out of memory instead of training.
  */
 export const MAX_STEP_VALUES = 5_000_000;
-
-/** How many times its first value the loss may grow before training counts as diverged. */
-export const DIVERGENCE_FACTOR = 1e6;
 
 export interface StepInfo {
   step: number;
@@ -53,6 +51,8 @@ export interface TrainerOptions {
   batchSize?: number;
   /** Weight of the L2 penalty on the parameters (0 by default). */
   l2?: number;
+  /** Weight of the L1 penalty, Σ |p| over the parameters (0 by default): it drives small weights to 0. */
+  l1?: number;
   /** Seeds the order of the mini-batches. */
   seed?: number;
   /**
@@ -69,22 +69,6 @@ export interface TrainOptions extends TrainerOptions {
   onStep?: (info: StepInfo) => void;
 }
 
-/** The loss turned non-finite, or grew DIVERGENCE_FACTOR-fold: the learning rate is too large. */
-export class DivergenceError extends Error {
-  override name = 'DivergenceError';
-
-  constructor(
-    readonly step: number,
-    readonly loss: number,
-    readonly firstLoss: number,
-  ) {
-    const from = step === 0 ? '' : `, from ${firstLoss.toPrecision(4)} at step 1`;
-    super(
-      `training diverged: the loss became ${loss.toPrecision(4)} at step ${step + 1}${from}; try a smaller learning rate`,
-    );
-  }
-}
-
 export function train(options: TrainOptions): StepInfo[] {
   const steps = checkPositiveInteger('steps', options.steps ?? 100);
   const trainer = new Trainer(options);
@@ -99,9 +83,20 @@ export function train(options: TrainOptions): StepInfo[] {
 
 /** Throws unless `alpha` can weigh the L2 penalty. */
 export function checkL2(alpha: unknown): number {
-  if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha))
-    throw new RangeError(`l2 must be a finite number of at least 0, got ${String(alpha)}`);
-  return alpha;
+  return checkNonNegative('l2', alpha);
+}
+
+/** Throws unless `alpha` can weigh the L1 penalty. */
+export function checkL1(alpha: unknown): number {
+  return checkNonNegative('l1', alpha);
+}
+
+/**
+ * The L1 penalty Σ |p|, each |p| written relu(p) + relu(-p): its gradient is the sign of p, and 0
+ * at p = 0 (relu's at 0), so a weight at 0 stays there.
+ */
+export function l1(parameters: readonly Value[]): Value {
+  return Value.sum(parameters.map((p) => p.relu().add(p.neg().relu())));
 }
 
 /** One optimizer step at a time: the batches in a seeded order, a new order each epoch. */
@@ -111,7 +106,9 @@ export class Trainer {
   readonly batchSize: number;
   private readonly data: Table;
   private readonly loss: LossName;
+  /** The weights of the L2 and L1 penalties. */
   private readonly alpha: number;
+  private readonly beta: number;
   private readonly rows: number;
   private steps = 0;
   private firstLoss = NaN;
@@ -131,6 +128,7 @@ export class Trainer {
     this.rows = rowCount(this.data);
     checkOutputs(options.model, this.data, this.loss);
     this.alpha = checkL2(options.l2 ?? 0);
+    this.beta = checkL1(options.l1 ?? 0);
     const size = checkPositiveInteger('batch size', options.batchSize ?? this.rows);
     this.batchSize = Math.min(size, this.rows);
     checkStepSize(options.model, this.data, this.loss, this.batchSize);
@@ -163,10 +161,7 @@ export class Trainer {
     optimizer.step();
     this.steps++;
     if (step === 0) this.firstLoss = info.loss;
-    if (
-      !Number.isFinite(info.loss) ||
-      (this.firstLoss > 0 && info.loss > DIVERGENCE_FACTOR * this.firstLoss)
-    )
+    if (hasDiverged(info.loss, this.firstLoss))
       throw new DivergenceError(step, info.loss, this.firstLoss);
     return { ...info, step };
   }
@@ -253,9 +248,13 @@ export class Trainer {
     return { tape: Tape.record(this.objective(loss)), inputs, labels, outputs };
   }
 
-  /** The loss, plus the L2 penalty on the parameters when it has a weight. */
+  /** The loss, plus the L2 and L1 penalties on the parameters that have a weight. */
   private objective(loss: Value): Value {
-    return this.alpha ? loss.add(l2(this.options.model.parameters()).mul(this.alpha)) : loss;
+    const parameters = this.options.model.parameters();
+    let total = loss;
+    if (this.alpha) total = total.add(l2(parameters).mul(this.alpha));
+    if (this.beta) total = total.add(l1(parameters).mul(this.beta));
+    return total;
   }
 }
 
