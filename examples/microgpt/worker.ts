@@ -59,13 +59,17 @@ function trainChunk(run: Run): void {
   if (run !== current || !run.playing) return;
   const started = performance.now();
   const losses: number[] = [];
-  const before = run.step;
+  // A run ends at a multiple of SAMPLE_EVERY too, so that names are made at those very steps.
   do {
     losses.push(run.model.trainStep(run.step, run.numSteps));
     run.step++;
-  } while (run.step < run.numSteps && performance.now() - started < CHUNK_MS);
+  } while (
+    run.step < run.numSteps &&
+    run.step % SAMPLE_EVERY !== 0 &&
+    performance.now() - started < CHUNK_MS
+  );
   if (run.step === run.numSteps) run.playing = false;
-  const due = Math.floor(run.step / SAMPLE_EVERY) > Math.floor(before / SAMPLE_EVERY);
+  const due = run.step % SAMPLE_EVERY === 0;
   reply({
     type: 'trained',
     run: run.id,

@@ -7,7 +7,7 @@ import { linearTicks, thin, tickLabel } from '../scales';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** The plot's area inside the chart's 400 × 200 box; the margins hold the ticks' numbers. */
-const PLOT = { left: 36, right: 390, top: 10, bottom: 168 };
+const PLOT = { left: 36, right: 376, top: 10, bottom: 168 };
 /** How many steps the mean line averages. */
 export const MEAN_OF = 50;
 

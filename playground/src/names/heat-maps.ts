@@ -6,8 +6,8 @@
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** A cell's side, and the room the labels take on the left and at the top. */
-const CELL = 16;
-const MARGIN = 22;
+const CELL = 20;
+const MARGIN = 24;
 /** BOS, as the labels show it: one character, like the letters. */
 const BOS_LABEL = '·';
 
