@@ -4,17 +4,17 @@
  * compiler API) and the module setting they chose (commonjs with node10 resolution, node16,
  * nodenext in a `"type": "module"` package). Every cell compiles a program that uses a
  * `Value | number` union, so that the runtime helpers are imported, runs it with node, and
- * checks the data and the gradients.
+ * checks the data and the gradients. Each project starts from one install of the packed package
+ * (./packed.ts), shared with templates.test.ts, and installs its own TypeScript beside it.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { npm, packedInstall, startFromPackedInstall, writeJson } from './packed';
 
 const root = path.join(__dirname, '..');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let workspace: string;
-let tarball: string;
 
 /** What the program prints: e.data, a.grad, b.grad. */
 const EXPECTED = '15.5 8.25 4';
@@ -56,14 +56,7 @@ type Project = keyof typeof PROJECTS;
 
 beforeAll(() => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-consumer-'));
-  execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', workspace], {
-    cwd: root,
-    stdio: 'pipe',
-  });
-  tarball = path.join(
-    workspace,
-    fs.readdirSync(workspace).find((f) => f.endsWith('.tgz'))!,
-  );
+  const { tarball } = packedInstall();
   for (const [project, dependencies] of Object.entries(PROJECTS)) {
     const dir = path.join(workspace, project);
     fs.mkdirSync(dir);
@@ -71,6 +64,7 @@ beforeAll(() => {
       private: true,
       dependencies: { gradscript: `file:${tarball}`, ...dependencies },
     });
+    startFromPackedInstall(dir);
     // As a user would: a plain install, which must not stop on a peer conflict.
     execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: dir,
@@ -129,10 +123,6 @@ beforeAll(() => {
 }, 600_000);
 
 afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
-
-function writeJson(file: string, json: unknown) {
-  fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
-}
 
 function bin(project: Project, name: string, args: string[], cwd = path.join(workspace, project)) {
   const result = spawnSync(path.join(workspace, project, 'node_modules', '.bin', name), args, {

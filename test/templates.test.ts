@@ -4,7 +4,9 @@
  * commands. `tsc --init` on TypeScript 5.9 and 7 in an ES-module package (its defaults
  * untouched); create-vite's vanilla-ts app importing from `gradscript`, built with the README's
  * script and opened in Chromium; a script in a folder with no node_modules; Rollup, webpack,
- * esbuild and Rspack builds; the editor plugin in tsserver 5.9 and 6.
+ * esbuild and Rspack builds; the editor plugin in tsserver 5.9 and 6. Each project starts from one
+ * install of the packed package (./packed.ts), shared with consumer.test.ts, and then runs the
+ * README's `npm install` of gradscript and what the project adds.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -13,11 +15,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
+import { npm, packedInstall, startFromPackedInstall } from './packed';
 import { TsServer } from './tsserver';
 
 const root = path.join(__dirname, '..');
 const rootModules = path.join(root, 'node_modules');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let workspace: string;
 /** What each project's `npm install` printed. */
 const installLogs = new Map<string, string>();
@@ -73,27 +75,18 @@ const MAIN_PRINTS = '7.3333 6.6667 3.5556';
 
 beforeAll(() => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-templates-'));
-  execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', workspace], {
-    cwd: root,
-    stdio: 'pipe',
-  });
-  const tarball = fs.readdirSync(workspace).find((f) => f.endsWith('.tgz'))!;
+  const { tarball, installLog } = packedInstall();
+  installLogs.set('the packed package alone', installLog);
   for (const [project, dependencies] of Object.entries(PROJECTS)) {
     const cwd = path.join(workspace, project);
     fs.mkdirSync(cwd);
     // As the README says: an ES-module package.
     execFileSync(npm, ['init', '-y'], { cwd, stdio: 'pipe' });
     execFileSync(npm, ['pkg', 'set', 'type=module'], { cwd, stdio: 'pipe' });
+    startFromPackedInstall(cwd);
     const install = spawnSync(
       npm,
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        path.join(workspace, tarball),
-        ...dependencies,
-      ],
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...dependencies],
       { cwd, encoding: 'utf8' },
     );
     if (install.status !== 0) throw new Error(`npm install in ${project}: ${install.stderr}`);
