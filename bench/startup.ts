@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { compileScript } from '../transformer/compile';
+import { compileScript } from '../transformer/hosts/run/compile';
 import { type Figure, median, publish } from './stats';
 
 const root = path.join(__dirname, '..', '..');

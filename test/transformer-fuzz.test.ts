@@ -10,7 +10,7 @@
 import * as fc from 'fast-check';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { rewriteProgram } from '../transformer/program';
+import { rewriteProgram } from '../transformer/core/program';
 import { compilerOptions, runModule } from './compile';
 
 const SEED = 20261124;

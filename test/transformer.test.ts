@@ -1,10 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { ProgramRewriter, rewriteProgram, type RewrittenProgram } from '../transformer/program';
+import {
+  ProgramRewriter,
+  rewriteProgram,
+  type RewrittenProgram,
+} from '../transformer/core/program';
 import { compilerOptions, runModule } from './compile';
 import { decode } from '@jridgewell/sourcemap-codec';
-import { PositionMaps } from '../transformer/position-map';
+import { PositionMaps } from '../transformer/core/position-map';
 
 const fixtures = path.join(__dirname, 'fixtures', 'transform');
 const options = compilerOptions;

@@ -1,5 +1,5 @@
-/** gradscript's bundler plugin for Webpack (see bundler.ts): `plugins: [gradscript()]`. */
-import { gradscriptPlugin, type GradscriptPluginOptions } from './bundler';
+/** gradscript's bundler plugin for Webpack (see hosts/bundler.ts): `plugins: [gradscript()]`. */
+import { gradscriptPlugin, type GradscriptPluginOptions } from './hosts/bundler';
 
 export type { GradscriptPluginOptions };
 export const gradscript = (options?: GradscriptPluginOptions) =>

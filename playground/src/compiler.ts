@@ -1,12 +1,11 @@
 /**
- * Compiles a program written in natural arithmetic where there is no disk, as `gradscript build`
- * does on one: the transformer's program rewriter over the TypeScript compiler, with the
- * standard library and gradscript's declarations held in memory. The program gets gradscript's
- * browser API under the name 'gradscript'.
+ * Compiles a program written in natural arithmetic where there is no disk: the transformer's
+ * in-memory host (transformer/hosts/in-memory.ts), given the standard library, a console and
+ * gradscript's declarations. The program gets gradscript's browser API under the name
+ * 'gradscript'.
  */
-import { decode } from '@jridgewell/sourcemap-codec';
 import type * as ts from 'typescript';
-import { rewriteProgram } from '../../transformer/program';
+import { inMemoryCompiler } from '../../transformer/hosts/in-memory';
 
 /** Where the program is, in the compiler's file system of memory. */
 const PROGRAM_FILE = '/program.ts';
@@ -66,72 +65,32 @@ export function createCompiler(
   tsi: typeof ts,
   declarations: ReadonlyMap<string, string>,
 ): (program: string) => Compiled {
-  const files = new Map(declarations).set(CONSOLE_FILE, CONSOLE);
-  const options: ts.CompilerOptions = {
-    target: tsi.ScriptTarget.ES2022,
-    module: tsi.ModuleKind.CommonJS,
-    moduleResolution: tsi.ModuleResolutionKind.Node10,
-    lib: ['lib.es2022.d.ts'],
-    strict: true,
-    skipLibCheck: true,
-    types: [],
-    sourceMap: true,
-    paths: {
-      gradscript: [`${GRADSCRIPT_FOLDER}/browser.d.ts`],
-      'gradscript/runtime': [`${GRADSCRIPT_FOLDER}/runtime.d.ts`],
+  const compile = inMemoryCompiler(
+    tsi,
+    {
+      files: new Map(declarations).set(CONSOLE_FILE, CONSOLE),
+      libFolder: LIB_FOLDER,
+      alsoRoots: [CONSOLE_FILE],
     },
-  };
-  const parsed = new Map<string, ts.SourceFile>();
-
+    {
+      target: tsi.ScriptTarget.ES2022,
+      module: tsi.ModuleKind.CommonJS,
+      moduleResolution: tsi.ModuleResolutionKind.Node10,
+      lib: ['lib.es2022.d.ts'],
+      strict: true,
+      skipLibCheck: true,
+      types: [],
+      sourceMap: true,
+      paths: {
+        gradscript: [`${GRADSCRIPT_FOLDER}/browser.d.ts`],
+        'gradscript/runtime': [`${GRADSCRIPT_FOLDER}/runtime.d.ts`],
+      },
+    },
+  );
   return (text) => {
-    const host: ts.CompilerHost = {
-      getSourceFile(fileName, languageVersion) {
-        if (fileName === PROGRAM_FILE) return tsi.createSourceFile(fileName, text, languageVersion);
-        const known = parsed.get(fileName);
-        if (known) return known;
-        const declaration = files.get(fileName);
-        if (declaration === undefined) return undefined;
-        const sourceFile = tsi.createSourceFile(fileName, declaration, languageVersion);
-        parsed.set(fileName, sourceFile);
-        return sourceFile;
-      },
-      getDefaultLibFileName: () => `${LIB_FOLDER}/lib.es2022.d.ts`,
-      getDefaultLibLocation: () => LIB_FOLDER,
-      writeFile: () => {},
-      getCurrentDirectory: () => '/',
-      getCanonicalFileName: (fileName) => fileName,
-      useCaseSensitiveFileNames: () => true,
-      getNewLine: () => '\n',
-      fileExists: (fileName) => fileName === PROGRAM_FILE || files.has(fileName),
-      readFile: (fileName) => (fileName === PROGRAM_FILE ? text : files.get(fileName)),
-      directoryExists: (folder) =>
-        [...files.keys(), PROGRAM_FILE].some((f) => f.startsWith(`${folder}/`)),
-    };
-    const program = rewriteProgram(
-      tsi,
-      tsi.createProgram([PROGRAM_FILE, CONSOLE_FILE], options, host),
-      host,
-    );
-    const source = program.getSourceFile(PROGRAM_FILE)!;
-    const problems = tsi
-      .getPreEmitDiagnostics(program, source)
-      .filter((d) => d.category === tsi.DiagnosticCategory.Error)
-      .map((d) => problemAt(tsi, d));
-    if (problems.length > 0) return { problems };
-
-    const written = new Map<string, string>();
-    program.emit(source, (fileName, output) => written.set(fileName, output));
-    const javascript = written.get('/program.js')!.replace(/\n\/\/# sourceMappingURL=.*$/, '');
-    const lines = decode(
-      (JSON.parse(written.get('/program.js.map')!) as { mappings: string }).mappings,
-    );
-    return {
-      javascript,
-      lineOf: (javascriptLine) => {
-        const segment = lines[javascriptLine - 1]?.find((s) => s.length >= 4);
-        return segment ? segment[2]! + 1 : undefined;
-      },
-    };
+    const compiled = compile(PROGRAM_FILE, text);
+    if ('errors' in compiled) return { problems: compiled.errors.map((d) => problemAt(tsi, d)) };
+    return compiled;
   };
 }
 

@@ -24,7 +24,7 @@ function projectCommand(name: string, description: string, emit: boolean): Comma
       /* eslint-disable @typescript-eslint/no-require-imports */
       const ts = require('typescript') as typeof import('typescript');
       const { buildProject, watchProject } =
-        require('../../transformer/build') as typeof import('../../transformer/build');
+        require('../../transformer/hosts/build') as typeof import('../../transformer/hosts/build');
       /* eslint-enable @typescript-eslint/no-require-imports */
       const options = {
         project: flags.project,

@@ -1,19 +1,19 @@
 /**
  * `gradscript run file.ts [args…]`: type-checks the script with natural arithmetic rewritten,
  * prints any diagnostic at the user's own line and column, and runs it when there is none, as
- * `node` runs a script. The compiled script is cached (see transformer/script-cache.ts), so an
+ * `node` runs a script. The compiled script is cached (see transformer/hosts/run/script-cache.ts), so an
  * unchanged script starts without loading TypeScript at all.
  */
 import { Command } from 'commander';
 import * as path from 'path';
-import type * as Compile from '../../transformer/compile';
-import type { TypeScript } from '../../transformer/rewrite';
+import type * as Compile from '../../transformer/hosts/run/compile';
+import type { TypeScript } from '../../transformer/core/rewrite';
 import {
   ScriptCache,
   type CompiledModule,
   type PreviousCompilation,
-} from '../../transformer/script-cache';
-import { runScript } from '../../transformer/script-loader';
+} from '../../transformer/hosts/run/script-cache';
+import { runScript } from '../../transformer/hosts/run/script-loader';
 
 export interface RunOptions {
   /** Whether to reuse, and keep, the compiled script. */
@@ -68,7 +68,7 @@ function compile(
   // Loaded only on a miss: TypeScript is most of what a warm start would otherwise spend.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const tsi = require('typescript') as TypeScript;
-  const { compileScript } = require('../../transformer/compile') as typeof Compile;
+  const { compileScript } = require('../../transformer/hosts/run/compile') as typeof Compile;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const compiled = compileScript(tsi, file, previous);
   const { afresh, of } = compiled.compiledFiles;

@@ -321,8 +321,8 @@ function typeScriptLib(): string {
 
 /**
  * Identifies what turns inputs into JavaScript: the manifest layout, gradscript's version and the
- * transformer's code (the files beside this one: hashed, since rebuilding rewrites them all, most
- * often unchanged), and the TypeScript module (by size and times, as it is 9 MB).
+ * transformer's code (every file under dist/transformer: hashed, since rebuilding rewrites them
+ * all, most often unchanged), and the TypeScript module (by size and times, as it is 9 MB).
  */
 function cacheKey(): string {
   return (cacheKeyOfThisProcess ??= computeCacheKey());
@@ -331,15 +331,15 @@ function cacheKey(): string {
 let cacheKeyOfThisProcess: string | undefined;
 
 function computeCacheKey(): string {
-  // From dist/transformer, the package's root.
+  // This file is dist/transformer/hosts/run/script-cache.js.
+  const transformerRoot = path.join(__dirname, '..', '..');
   const { version } = JSON.parse(
-    fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'),
+    fs.readFileSync(path.join(transformerRoot, '..', '..', 'package.json'), 'utf8'),
   ) as { version: string };
-  const transformer = fs
-    .readdirSync(__dirname)
+  const transformer = (fs.readdirSync(transformerRoot, { recursive: true }) as string[])
     .filter((name) => path.extname(name) === path.extname(__filename))
     .sort()
-    .map((name) => `${name}:${fingerprint(path.join(__dirname, name))}`);
+    .map((name) => `${name}:${fingerprint(path.join(transformerRoot, name))}`);
   const typeScript = require.resolve('typescript');
   return sha256(
     JSON.stringify([MANIFEST_FORMAT, version, transformer, typeScript, fingerprint(typeScript)]),

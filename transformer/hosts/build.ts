@@ -7,9 +7,9 @@
  * again.
  */
 import type * as ts from 'typescript';
-import * as path from 'path';
-import { parsingJSDocAsTsc, ProgramRewriter } from './program';
-import type { TypeScript } from './rewrite';
+import { parsingJSDocAsTsc, ProgramRewriter } from '../core/program';
+import type { TypeScript } from '../core/rewrite';
+import { configHost, formatDiagnostics, readTsconfig, requireTsconfig } from './project';
 
 export interface BuildOptions {
   /** A tsconfig.json, or a folder holding one; the current folder's by default. */
@@ -27,10 +27,12 @@ export interface BuildOptions {
 /** Builds once and returns tsc's exit status: 0, or 1 when errors kept files from being written, else 2. */
 export function buildProject(tsi: TypeScript, options: BuildOptions): number {
   const { configPath, report, overrides } = setUp(tsi, options);
-  const parsed = tsi.getParsedCommandLineOfConfigFile(configPath, overrides, {
-    ...tsi.sys,
-    onUnRecoverableConfigFileDiagnostic: report.diagnostic,
-  });
+  const parsed = readTsconfig(
+    tsi,
+    configPath,
+    overrides,
+    configHost(tsi, { onUnRecoverableConfigFileDiagnostic: report.diagnostic }),
+  );
   if (!parsed) return 1;
   const incremental = Boolean(parsed.options.incremental || parsed.options.composite);
   const host = parsingJSDocAsTsc(
@@ -143,33 +145,19 @@ interface Reporter {
 
 function setUp(tsi: TypeScript, options: BuildOptions) {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  const formatHost: ts.FormatDiagnosticsHost = {
-    getCanonicalFileName: (f) => f,
-    getCurrentDirectory: () => process.cwd(),
-    getNewLine: () => '\n',
-  };
   const report: Reporter = {
     diagnostic: (d) =>
-      write(
-        options.pretty
-          ? tsi.formatDiagnosticsWithColorAndContext([d], formatHost) + '\n'
-          : tsi.formatDiagnostics([d], formatHost),
-      ),
+      write(formatDiagnostics(tsi, [d], options.pretty === true) + (options.pretty ? '\n' : '')),
     text: write,
   };
   const overrides: ts.CompilerOptions = options.emit ? {} : { noEmit: true };
-  return { configPath: findConfig(tsi, options.project ?? '.'), report, overrides };
-}
-
-function findConfig(tsi: TypeScript, project: string): string {
-  const resolved = path.resolve(project);
-  const configPath = tsi.sys.directoryExists(resolved)
-    ? path.join(resolved, 'tsconfig.json')
-    : resolved;
-  if (!tsi.sys.fileExists(configPath)) {
-    throw new Error(`no tsconfig.json at ${configPath}: give the project with -p`);
-  }
-  return configPath;
+  const configPath = requireTsconfig(
+    tsi,
+    process.cwd(),
+    options.project ?? '.',
+    ': give the project with -p',
+  );
+  return { configPath, report, overrides };
 }
 
 /**

@@ -5,9 +5,9 @@
 import type * as ts from 'typescript';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PositionMaps } from './position-map';
-import { isUserSource, parsingJSDocAsTsc, ProgramRewriter } from './program';
-import type { TypeScript } from './rewrite';
+import { PositionMaps } from '../../core/position-map';
+import { isUserSource, parsingJSDocAsTsc, ProgramRewriter } from '../../core/program';
+import type { TypeScript } from '../../core/rewrite';
 import {
   InputRecorder,
   sha256,
@@ -16,6 +16,7 @@ import {
   type ScriptInputs,
   type SourceRecord,
 } from './script-cache';
+import { configHost, findTsconfig, formatDiagnostics, readTsconfig } from '../project';
 
 export interface CompiledScript {
   /** Every diagnostic, at the user's positions. */
@@ -76,15 +77,8 @@ export function compileScript(
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) throw new Error(`no such file: ${entry}`);
   if (stat.isDirectory()) throw new Error(`${entry} is a directory, not a script`);
-  const formatHost: ts.FormatDiagnosticsHost = {
-    getCanonicalFileName: (f) => f,
-    getCurrentDirectory: () => process.cwd(),
-    getNewLine: () => '\n',
-  };
   const format = (list: readonly ts.Diagnostic[], color: boolean) =>
-    color
-      ? tsi.formatDiagnosticsWithColorAndContext(list, formatHost)
-      : tsi.formatDiagnostics(list, formatHost);
+    formatDiagnostics(tsi, list, color);
   const recorder = new InputRecorder();
   const modules = new Map<string, CompiledModule>();
   const project = projectOptions(tsi, file, recorder);
@@ -253,18 +247,14 @@ function projectOptions(
     esModuleInterop: true,
     skipLibCheck: true,
   };
-  const configHost = recorder.record<ts.ParseConfigFileHost>({
-    ...tsi.sys,
+  const host = recorder.record(
     // The program is the script and what it imports: the files the config lists are not wanted.
-    readDirectory: () => [],
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(tsi.flattenDiagnosticMessageText(d.messageText, '\n'));
-    },
-  });
-  const configPath = tsi.findConfigFile(path.dirname(file), configHost.fileExists);
+    configHost(tsi, { readDirectory: () => [] }),
+  );
+  const configPath = findTsconfig(tsi, path.dirname(file), undefined, host.fileExists);
   if (!configPath) return { options: defaults };
-  const parsed = tsi.getParsedCommandLineOfConfigFile(configPath, {}, configHost);
-  if (!parsed) return { options: defaults };
+  // Only an unrecoverable diagnostic, which configHost throws, leaves nothing read.
+  const parsed = readTsconfig(tsi, configPath, {}, host)!;
   const errors = tsi
     .getConfigFileParsingDiagnostics(parsed)
     .filter((d) => d.category === tsi.DiagnosticCategory.Error && d.code !== NO_INPUTS_FOUND);
