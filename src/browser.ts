@@ -12,7 +12,7 @@ export { Module, Neuron, Layer, MLP, ACTIVATIONS, INITS } from './nn';
 export { modelToJson, modelFromJson, trainedModelFromJson } from './io/model-json';
 export type { ModelJson, Standardization, TrainedFor } from './io/model-json';
 export type { Activation, Init, NeuronOptions, LayerOptions, MLPOptions } from './nn';
-export { mse, hinge, bceWithLogits, crossEntropy, l2, lossOf, LOSSES } from './losses';
+export { mse, hinge, bceWithLogits, crossEntropy, l1, l2, lossOf, LOSSES } from './losses';
 export type { LossName } from './losses';
 export { Optimizer, SGD, Adam } from './optim';
 export type { LearningRate, SGDOptions, AdamOptions } from './optim';
@@ -35,7 +35,7 @@ export type { DatasetName } from './data/index';
 export { split, shuffle, batches } from './data/split';
 export { tableOf, isTable, rowCount, rowOf, rowsOf, rangeOf } from './data/table';
 export type { Table } from './data/table';
-export { train, Trainer, Predictor, l1, predictedClass, accuracy, ENGINES } from './train/loop';
+export { train, Trainer, Predictor, predictedClass, accuracy, ENGINES } from './train/loop';
 export type { Engine, StepInfo, TrainOptions, TrainerOptions } from './train/loop';
 export { DivergenceError, DIVERGENCE_FACTOR, hasDiverged } from './train/divergence';
 export {

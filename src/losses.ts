@@ -134,6 +134,14 @@ export function l2(parameters: readonly Value[]): Value {
   return Value.sum(parameters.map((p) => p.mul(p)));
 }
 
+/**
+ * The L1 penalty Σ |p|, each |p| written relu(p) + relu(-p): its gradient is the sign of p, and 0
+ * at p = 0 (relu's at 0), so a weight at 0 stays there.
+ */
+export function l1(parameters: readonly Value[]): Value {
+  return Value.sum(parameters.map((p) => p.relu().add(p.neg().relu())));
+}
+
 function checkPairs(
   loss: string,
   predictions: readonly unknown[],

@@ -6,7 +6,7 @@ import { Value } from '../engine';
 import type { Dataset } from '../data/datasets';
 import { rowCount, rowOf, rowsOf, tableOf, type Table } from '../data/table';
 import { checkChoice, checkNonNegative, checkPositiveInteger } from '../checks';
-import { LOSSES, hinge, hingeLabel, l2, lossOf, mse, type LossName } from '../losses';
+import { LOSSES, hinge, hingeLabel, l1, l2, lossOf, mse, type LossName } from '../losses';
 import type { MLP } from '../nn';
 import type { Optimizer } from '../optim';
 import { Random } from '../random';
@@ -89,14 +89,6 @@ export function checkL2(alpha: unknown): number {
 /** Throws unless `alpha` can weigh the L1 penalty. */
 export function checkL1(alpha: unknown): number {
   return checkNonNegative('l1', alpha);
-}
-
-/**
- * The L1 penalty Σ |p|, each |p| written relu(p) + relu(-p): its gradient is the sign of p, and 0
- * at p = 0 (relu's at 0), so a weight at 0 stays there.
- */
-export function l1(parameters: readonly Value[]): Value {
-  return Value.sum(parameters.map((p) => p.relu().add(p.neg().relu())));
 }
 
 /** One optimizer step at a time: the batches in a seeded order, a new order each epoch. */
