@@ -15,6 +15,7 @@ const INTEGRATION = [
   'playground',
   'playground-server',
   'playground.e2e',
+  'playground-data.e2e',
   'playground-names.e2e',
   'real-data',
   'run',

@@ -10,7 +10,7 @@ describe('the link', () => {
     const link = linkOf(text, extras);
     expect(link).toBe(
       '#dataset=moons&samples=100&noise=0.1&testShare=0.2&features=x1%2Cx2&hidden=8%2C4&activation=relu' +
-        '&loss=hinge&optimizer=sgd&lr=0.03&l2=0&batchSize=0&seed=7&engine=eager&speed=5' +
+        '&loss=hinge&optimizer=sgd&lr=0.03&l2=0&l1=0&batchSize=0&seed=7&engine=eager&speed=5' +
         '&showTest=0&discretize=1',
     );
     expect(readLink(link)).toEqual({ text, extras, problems: [] });
@@ -33,7 +33,7 @@ describe('the link', () => {
       extras: {},
       problems: [
         'the link sets "colour", which is no setting of the playground\'s: they are ' +
-          'dataset, samples, noise, testShare, features, hidden, activation, loss, optimizer, lr, l2, ' +
+          'dataset, samples, noise, testShare, features, hidden, activation, loss, optimizer, lr, l2, l1, ' +
           'batchSize, seed, engine, speed, showTest, discretize',
         'the link\'s engine must be tape or eager; got "gpu"',
         'the link\'s speed must be one of 1, 5, 20, 100, 500, max; got "3"',

@@ -334,7 +334,12 @@ test('the trace fits its column, zooms, pans, and names every node', async () =>
   await page.keyboard.down('Control');
   await page.mouse.wheel(0, 200);
   await page.keyboard.up('Control');
-  expect(await traceWidth()).toBeLessThan(zoomed.svg.width);
+  // The wheel event may reach the page after mouse.wheel returns (on a loaded machine it did).
+  await page.waitForFunction(
+    (width) => document.querySelector('#trace svg')!.getBoundingClientRect().width < width,
+    zoomed.svg.width,
+    { timeout: 5000 },
+  );
   await page.click('#zoom-fit');
   expect(await traceWidth()).toBeCloseTo(fitted.svg.width, 0);
 

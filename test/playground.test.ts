@@ -286,7 +286,9 @@ describe.each<[string, Partial<Config>]>([
   });
 
   test('holds the shares of confidence the model’s outputs give, summing to 1', () => {
-    const { classes, grid } = snapshot;
+    const { grid } = snapshot;
+    // Every set here is of classes.
+    const classes = snapshot.classes!;
     for (const cell of cells) {
       const point = session.gridPoint(Math.floor(cell / GRID), cell % GRID);
       const shares = new Float32Array(classes);

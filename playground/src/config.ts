@@ -2,7 +2,25 @@
  * The playground's settings: what each field may hold, read from what was typed, and the
  * gradscript program that trains the same model.
  */
-export const DATASETS = ['moons', 'circles', 'xor', 'spiral', 'yinyang'] as const;
+import type { Dataset } from '../../src/browser';
+
+/**
+ * The generated data sets, classes then regression, and `yours`: the points of a CSV pasted or
+ * uploaded, or added by clicking on the plot.
+ */
+export const DATASETS = [
+  'moons',
+  'circles',
+  'xor',
+  'gaussian',
+  'spiral',
+  'yinyang',
+  'plane',
+  'multigauss',
+  'yours',
+] as const;
+/** The data sets whose target is a number to predict, not a class. */
+export const REGRESSION_SETS: readonly Config['dataset'][] = ['plane', 'multigauss'];
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
 export const LOSSES = ['hinge', 'bce', 'mse', 'crossentropy'] as const;
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
@@ -70,6 +88,8 @@ export interface Config {
   lr: number;
   /** The L2 regularisation rate: the loss adds this times every parameter's square; 0 for none. */
   l2: number;
+  /** The L1 regularisation rate: the loss adds this times every parameter's size |p|; 0 for none. */
+  l1: number;
   /** Training examples per step; 0 for all of them. */
   batchSize: number;
   seed: number;
@@ -87,6 +107,7 @@ export const defaultConfig: Config = {
   optimizer: 'sgd',
   lr: 0.1,
   l2: 0,
+  l1: 0,
   batchSize: 0,
   seed: 1,
 };
@@ -104,11 +125,16 @@ export const FIELD_NAMES: Record<keyof Config, string> = {
   optimizer: 'optimizer',
   lr: 'learning rate',
   l2: 'L2',
+  l1: 'L1',
   batchSize: 'batch size',
   seed: 'seed',
 };
 
 const SAMPLES = { least: 4, most: 1000 };
+/** The fewest and most points of your own the playground trains on, as it generates. */
+export const OWN_POINTS = SAMPLES;
+/** The most classes the plot has colours for. */
+export const CLASS_COUNT = 3;
 const NOISE = { least: 0, most: 1 };
 /** At most 0.9: a test share of more than that leaves next to nothing to train on. */
 const TEST_SHARE = { least: 0, most: 0.9 };
@@ -121,14 +147,21 @@ const SEEDS = { least: 0, most: 2 ** 32 - 1 };
  */
 const MAX_PARAMETERS = 2000;
 
-/** How many classes a data set has. */
-export function classesOf(dataset: Config['dataset']): number {
+/** How many classes a data set has; undefined for regression. `own` is the points of `yours`. */
+export function classesOf(dataset: Config['dataset'], own?: Dataset): number | undefined {
+  if (dataset === 'yours') return own?.classes;
+  if (REGRESSION_SETS.includes(dataset)) return undefined;
   return dataset === 'spiral' || dataset === 'yinyang' ? 3 : 2;
 }
 
-/** The losses that can train on a data set: hinge, BCE and MSE score one class against another. */
-export function lossesFor(dataset: Config['dataset']): readonly Config['loss'][] {
-  return classesOf(dataset) > 2 ? ['crossentropy'] : LOSSES;
+/**
+ * The losses that can train on a data set: hinge, BCE and MSE score one class against another;
+ * a number to predict takes MSE alone.
+ */
+export function lossesFor(dataset: Config['dataset'], own?: Dataset): readonly Config['loss'][] {
+  const classes = classesOf(dataset, own);
+  if (classes === undefined) return ['mse'];
+  return classes > 2 ? ['crossentropy'] : LOSSES;
 }
 
 /**
@@ -139,9 +172,17 @@ export function testCount(config: Pick<Config, 'samples' | 'testShare'>): number
   return Math.round(config.samples * config.testShare);
 }
 
+/** How many outputs the network has: a score per class for cross-entropy, else one. */
+function outputsOf(loss: Config['loss'], classes: number | undefined): number {
+  return loss === 'crossentropy' ? (classes ?? 1) : 1;
+}
+
 /** The weights and biases of the network the settings make: its inputs, the hidden layers, the outputs. */
-function parameterCount(config: Pick<Config, 'dataset' | 'features' | 'hidden' | 'loss'>): number {
-  const outputs = config.loss === 'crossentropy' ? classesOf(config.dataset) : 1;
+function parameterCount(
+  config: Pick<Config, 'features' | 'hidden' | 'loss'>,
+  classes: number | undefined,
+): number {
+  const outputs = outputsOf(config.loss, classes);
   const sizes = [config.features.length, ...config.hidden, outputs];
   return sizes.slice(1).reduce((sum, size, i) => sum + (sizes[i] + 1) * size, 0);
 }
@@ -178,9 +219,10 @@ export function layerSizes(text: string): number[] | undefined {
 
 /**
  * The settings the fields hold, or every field that holds none, each with a message naming the
- * field, what it takes and what was typed. Nothing is bent into range.
+ * field, what it takes and what was typed. Nothing is bent into range. `own` is the points the
+ * data set `yours` stands for, if any.
  */
-export function parseSettings(text: SettingsText): Parsed {
+export function parseSettings(text: SettingsText, own?: Dataset): Parsed {
   const problems: Problem[] = [];
   const refuse = (field: keyof Config, rule: string, detail = '') =>
     problems.push({
@@ -205,11 +247,18 @@ export function parseSettings(text: SettingsText): Parsed {
       Number.isInteger(n) && n >= least && n <= most;
 
   const dataset = choice('dataset', DATASETS);
-  const samples = number(
-    'samples',
-    `a whole number from ${count(SAMPLES.least)} to ${count(SAMPLES.most)}`,
-    whole(SAMPLES),
-  );
+  if (dataset === 'yours' && own === undefined)
+    refuse('dataset', 'a data set, or yours once a CSV is read or points added on the plot');
+  const classes = classesOf(dataset, own);
+  // Your points are as many as there are; the field says how many to generate.
+  const samples =
+    own && dataset === 'yours'
+      ? own.x.length
+      : number(
+          'samples',
+          `a whole number from ${count(SAMPLES.least)} to ${count(SAMPLES.most)}`,
+          whole(SAMPLES),
+        );
   const noise = number(
     'noise',
     `a number from ${NOISE.least} to ${NOISE.most}`,
@@ -242,6 +291,7 @@ export function parseSettings(text: SettingsText): Parsed {
   const optimizer = choice('optimizer', OPTIMIZERS);
   const lr = number('lr', 'a number greater than 0', (n) => n > 0 && Number.isFinite(n));
   const l2 = number('l2', 'a number of at least 0 (0: none)', (n) => n >= 0 && Number.isFinite(n));
+  const l1 = number('l1', 'a number of at least 0 (0: none)', (n) => n >= 0 && Number.isFinite(n));
   // Up to the points trained on: a larger batch would quietly be all of them.
   const [most, which] = fine('samples', 'testShare')
     ? [trainCount, 'the training points']
@@ -256,14 +306,12 @@ export function parseSettings(text: SettingsText): Parsed {
     `a whole number from ${SEEDS.least} to ${count(SEEDS.most)}`,
     whole(SEEDS),
   );
-  if (fine('dataset', 'loss') && !lossesFor(dataset).includes(loss)) {
-    refuse(
-      'loss',
-      `${lossesFor(dataset).join(' or ')} for ${dataset}, of ${classesOf(dataset)} classes`,
-    );
+  if (fine('dataset', 'loss') && !lossesFor(dataset, own).includes(loss)) {
+    const of = classes === undefined ? 'a number to predict' : `${classes} classes`;
+    refuse('loss', `${lossesFor(dataset, own).join(' or ')} for ${dataset}, of ${of}`);
   }
   if (fine('dataset', 'features', 'hidden', 'loss')) {
-    const parameters = parameterCount({ dataset, features, hidden, loss });
+    const parameters = parameterCount({ features, hidden, loss }, classes);
     if (parameters > MAX_PARAMETERS)
       refuse(
         'hidden',
@@ -285,6 +333,7 @@ export function parseSettings(text: SettingsText): Parsed {
       optimizer,
       lr,
       l2,
+      l1,
       batchSize,
       seed,
     },
@@ -311,8 +360,8 @@ export class SettingsError extends Error {
 }
 
 /** The settings unchanged; throws a SettingsError unless the playground takes them. */
-export function checked(config: Config): Config {
-  const parsed = parseSettings(textOf(config));
+export function checked(config: Config, own?: Dataset): Config {
+  const parsed = parseSettings(textOf(config), own);
   if ('problems' in parsed) throw new SettingsError(parsed.problems);
   return config;
 }
@@ -321,15 +370,17 @@ export function checked(config: Config): Config {
  * The same training as a gradscript script in natural arithmetic: `npx gradscript run` reaches
  * the loss the playground shows after `steps` steps with these settings.
  */
-export function programFor(config: Config, steps: number): string {
-  const c = checked(config);
-  const outputs = c.loss === 'crossentropy' ? classesOf(c.dataset) : 1;
-  const imports = ['MLP', c.optimizer === 'adam' ? 'Adam' : 'SGD', 'Value', c.dataset];
+export function programFor(config: Config, steps: number, own?: Dataset): string {
+  const c = checked(config, own);
+  const outputs = outputsOf(c.loss, classesOf(c.dataset, own));
+  const imports = ['MLP', c.optimizer === 'adam' ? 'Adam' : 'SGD', 'Value'];
+  if (c.dataset !== 'yours') imports.push(c.dataset);
   if (c.testShare > 0) imports.push('split');
   if (c.batchSize > 0) imports.push('batches', 'shuffle');
   if (c.loss === 'bce') imports.push('bceWithLogits');
   if (c.loss === 'crossentropy') imports.push('crossEntropy');
   if (c.l2 > 0) imports.push('l2');
+  if (c.l1 > 0) imports.push('l1');
   const lossLines = {
     hinge: [
       'const scores = batch.x.map((x) => model.forward(x)[0]);',
@@ -348,7 +399,15 @@ export function programFor(config: Config, steps: number): string {
       '// L2 regularisation: every weight and bias squared, summed, and scaled by the rate.',
       `loss = loss + l2(model.parameters()) * ${c.l2};`,
     );
-  const generated = `${c.dataset}(${c.samples}, { noise: ${c.noise}, seed: ${c.seed} })`;
+  if (c.l1 > 0)
+    lossLines.push(
+      '// L1 regularisation: every weight and bias by its size |p|, summed, and scaled by the rate.',
+      `loss = loss + l1(model.parameters()) * ${c.l1};`,
+    );
+  const generated =
+    c.dataset === 'yours'
+      ? ownData(own!)
+      : `${c.dataset}(${c.samples}, { noise: ${c.noise}, seed: ${c.seed} })`;
   const plain = c.features.join() === 'x1,x2';
   const points = plain ? 'data' : 'points';
   const data =
@@ -390,4 +449,11 @@ for (let step = 0, epoch = 0; step < steps; epoch++) {
 }
 console.log(\`loss \${loss.data}\`);
 `;
+}
+
+/** Your points as a data set written out in the program, as the page holds them. */
+function ownData({ x, y, classes }: Dataset): string {
+  const points = x.map((p) => `[${p.join(', ')}]`).join(', ');
+  const of = classes === undefined ? '' : `, classes: ${classes}`;
+  return `{\n  x: [${points}],\n  y: [${y.join(', ')}]${of},\n}`;
 }

@@ -3,6 +3,7 @@
  * of the worker is an event, and `next` alone decides the state that follows and what to ask of
  * the worker. The page draws what the state says and does what the effects say.
  */
+import type { Dataset } from '../../src/browser';
 import type { Config, Parsed, Problem } from './config';
 import type { Engine } from './session';
 import type { Reply } from './worker';
@@ -62,8 +63,11 @@ export interface WeightAt {
 }
 
 export type Event =
-  /** The page loaded, a setting changed, or reset was pressed: the settings as they read now. */
-  | { type: 'settings'; parsed: Parsed; engine: Engine }
+  /**
+   * The page loaded, a setting changed, or reset was pressed: the settings as they read now, and
+   * the points of the data set `yours`, if any.
+   */
+  | { type: 'settings'; parsed: Parsed; engine: Engine; own?: Dataset }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -73,10 +77,10 @@ export type Event =
   | { type: 'tick'; ticket: number }
   /** A weight typed into the network picture. */
   | ({ type: 'edit'; value: number } & WeightAt)
-  | Exclude<Reply, { type: 'traced' }>;
+  | Exclude<Reply, { type: 'traced' | 'exported' }>;
 
 export type Effect =
-  | { type: 'build'; generation: number; config: Config; engine: Engine }
+  | { type: 'build'; generation: number; config: Config; engine: Engine; own?: Dataset }
   /** Up to `count` steps, and no more once `withinMs` have passed. */
   | { type: 'step'; generation: number; count: number; withinMs: number }
   /** Send a tick with this ticket in `ms`: the steps asked for last are due by then. */
@@ -96,7 +100,7 @@ export function next(state: State, event: Event): [State, Effect[]] {
       const { config } = event.parsed;
       return [
         { ...fresh, phase: 'building', problems: [] },
-        [{ type: 'build', generation, config, engine: event.engine }],
+        [{ type: 'build', generation, config, engine: event.engine, own: event.own }],
       ];
     }
     case 'play':

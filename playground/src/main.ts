@@ -5,12 +5,10 @@
 import {
   ACTIVATIONS,
   DATASETS,
-  FEATURES,
   FEATURE_LABELS,
   FIELD_NAMES,
   OPTIMIZERS,
   defaultConfig,
-  layerSizes,
   lossesFor,
   parseSettings,
   programFor,
@@ -18,34 +16,21 @@ import {
   type Config,
   type SettingsText,
 } from './config';
-import {
-  LR_SCALE,
-  NOISE_SCALE,
-  SPEEDS,
-  addLayer,
-  removeLayer,
-  resizeLayer,
-  speedText,
-  type Scale,
-} from './controls';
+import { LR_SCALE, NOISE_SCALE, SPEEDS, speedText } from './controls';
+import { pairSlider, setUpFeatureTools, setUpHiddenTools } from './field-tools';
 import { drawCurves, type Progress } from './curves';
 import { linkOf, readLink } from './link';
 import { LazyProgramPanel } from './program-panel';
 import { initialState, next, type Event, type Phase, type State } from './machine';
 import { NetworkView } from './network';
+import { OwnData } from './own-data';
+import { PlotView } from './plot';
 import { StepRate, rateText } from './rate';
 import { gradColour } from './scales';
 import type { Engine, Snapshot } from './session';
-import { TraceView } from './trace';
+import type { TraceView } from './trace';
 import type { Reply, Request } from './worker';
 
-const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
-/** Each class's region where the model is sure of it, as red, green, blue: its colour, paler. */
-const REGION_COLOURS = [
-  [143, 187, 218],
-  [255, 191, 135],
-  [150, 208, 150],
-];
 const STATUS: Record<Phase, string> = {
   idle: 'starting…',
   building: 'building…',
@@ -91,7 +76,8 @@ let traced: number | undefined;
 let expanded: number[] = [];
 /** The graph drawn: of which point, at which step (once training passes it, it is out of date). */
 let drawn: { index: number; step: number } | undefined;
-const traceView = new TraceView($('trace'));
+/** The trace's view: made with the first trace, its code fetched with Graphviz, not at the start. */
+let traceView: TraceView | undefined;
 /** The steps per second while playing, smoothed. */
 const rate = new StepRate();
 /** When the last steps were asked for: a paced wait counts from then. */
@@ -104,8 +90,35 @@ const network = new NetworkView($('network-box'), {
   editorProblem: $('weight-problem'),
   onEdit: (at, value) => dispatch({ type: 'edit', ...at, value }),
 });
-/** The decision surface at one pixel a grid cell, stretched smoothly over the regions canvas. */
-const surface = document.createElement('canvas');
+const ownData = new OwnData(
+  {
+    text: $('csv-text'),
+    file: $('csv-file'),
+    read: $('csv-read'),
+    status: $('csv-status'),
+    adding: $('add-points'),
+  },
+  {
+    shown: () =>
+      shown && {
+        x: [...shown.train.x, ...shown.test.x],
+        y: [...shown.train.y, ...shown.test.y],
+        classes: shown.train.classes,
+      },
+    use: () => {
+      $<HTMLSelectElement>('dataset').value = 'yours';
+      offerLosses();
+      dispatch(settings());
+    },
+  },
+);
+const plot = new PlotView($('regions'), {
+  showTest,
+  discretize,
+  readout: $('plot-cursor'),
+  onPick: pick,
+  onPlace: (point) => ownData.place(point),
+});
 
 for (const [id, options] of [
   ['dataset', DATASETS],
@@ -139,7 +152,8 @@ for (const field of fields) {
 function offerLosses(): void {
   const menu = $<HTMLSelectElement>('loss');
   const chosen = menu.value;
-  const losses = lossesFor($<HTMLSelectElement>('dataset').value as Config['dataset']);
+  const dataset = $<HTMLSelectElement>('dataset').value as Config['dataset'];
+  const losses = lossesFor(dataset, ownData.points);
   menu.replaceChildren(...losses.map((loss) => new Option(loss)));
   // A loss the new data set cannot train gives way to its first: the menu shows the change.
   if ((losses as readonly string[]).includes(chosen)) menu.value = chosen;
@@ -155,8 +169,9 @@ function typed(): SettingsText {
 function settings(): Event {
   return {
     type: 'settings',
-    parsed: parseSettings(typed()),
+    parsed: parseSettings(typed(), ownData.points),
     engine: $<HTMLSelectElement>('engine').value as Engine,
+    own: ownData.points,
   };
 }
 
@@ -223,7 +238,9 @@ function forget(): void {
   traced = undefined;
   expanded = [];
   drawn = undefined;
-  traceView.clear();
+  traceView?.clear();
+  plot.clear();
+  $('swing').textContent = '';
   $('trace-caption').textContent = 'click a training point';
   $('trace-note').textContent = '';
   markStaleTrace();
@@ -266,6 +283,8 @@ function render(): void {
   const stale = shown?.generation !== state.generation;
   document.body.classList.toggle('stale', stale);
   $('build-time').hidden = stale;
+  // Only the model the settings describe is exported.
+  for (const format of ['json', 'onnx']) $<HTMLButtonElement>(`export-${format}`).disabled = stale;
   // Counted afresh each time play is pressed: a pause is no time spent training.
   if (phase !== 'playing') rate.clear();
 }
@@ -279,6 +298,10 @@ function show(reply: Built | Extract<Reply, { type: 'stepped' | 'edited' }>): vo
       [reply.config.features.length, ...reply.snapshot.weights.map((layer) => layer.length)],
       reply.config.features.map((feature) => FEATURE_LABELS[feature]),
     );
+    // Regression has a loss and no accuracy: its figures and curve are not shown.
+    for (const part of document.querySelectorAll<HTMLElement>('.accuracy-part'))
+      part.hidden = reply.snapshot.classes === undefined;
+    ownData.offer(reply.snapshot.classes);
   }
   snapshot = reply.snapshot;
   const { step, loss, accuracy, testLoss, testAccuracy } = snapshot;
@@ -295,10 +318,11 @@ function show(reply: Built | Extract<Reply, { type: 'stepped' | 'edited' }>): vo
   $('accuracy').textContent = accuracyText(accuracy);
   $('test-loss').textContent = lossText(testLoss);
   $('test-accuracy').textContent = accuracyText(testAccuracy);
-  programPanel.show(programFor(shown!.config, step));
+  $('swing').textContent = snapshot.swing ?? '';
+  programPanel.show(programFor(shown!.config, step, shown!.own));
   $('program-edited').hidden = !snapshot.edited;
-  drawRegions(snapshot);
-  network.draw(snapshot, surface);
+  drawPlot();
+  network.draw(snapshot, plot.surface);
   redrawCurves();
   markStaleTrace();
 }
@@ -313,75 +337,8 @@ function accuracyText(accuracy: number): string {
   return Number.isNaN(accuracy) ? '–' : `${(100 * accuracy).toFixed(1)}%`;
 }
 
-/** Where a data point falls on the regions canvas. */
-function toCanvas(
-  [x, y]: number[],
-  canvas: HTMLCanvasElement,
-  bounds: Snapshot['bounds'],
-): [number, number] {
-  return [
-    ((x - bounds.x0) / (bounds.x1 - bounds.x0)) * canvas.width,
-    ((bounds.y1 - y) / (bounds.y1 - bounds.y0)) * canvas.height,
-  ];
-}
-
-/**
- * The decision surface, each cell coloured by how sure the model is: white where every class is
- * as likely, a class's colour where it is certain, and shades between; then the points.
- */
-function drawRegions(s: Snapshot): void {
-  const canvas = $<HTMLCanvasElement>('regions');
-  const context = canvas.getContext('2d')!;
-  const cells = s.grid.length / s.classes;
-  surface.width = surface.height = Math.sqrt(cells);
-  const image = new ImageData(surface.width, surface.height);
-  for (let cell = 0; cell < cells; cell++) {
-    const rgb = [255, 255, 255];
-    const shares = s.grid.subarray(cell * s.classes, (cell + 1) * s.classes);
-    const likeliest = shares.indexOf(Math.max(...shares));
-    for (let k = 0; k < s.classes; k++) {
-      // Its share above an even one, scaled to reach 1 when certain; discretized, the likeliest
-      // class's colour in full and no other.
-      const sure = discretize.checked
-        ? Number(k === likeliest)
-        : Math.max(0, ((shares[k] - 1 / s.classes) * s.classes) / (s.classes - 1));
-      for (let c = 0; c < 3; c++) rgb[c] += sure * (REGION_COLOURS[k][c] - 255);
-    }
-    image.data.set([...rgb, 255], cell * 4);
-  }
-  surface.getContext('2d')!.putImageData(image, 0, 0);
-  context.imageSmoothingEnabled = true;
-  context.imageSmoothingQuality = 'high';
-  context.drawImage(surface, 0, 0, canvas.width, canvas.height);
-  const { train, test } = shown!;
-  train.x.forEach((p, i) => {
-    const [cx, cy] = toCanvas(p, canvas, s.bounds);
-    context.beginPath();
-    context.arc(cx, cy, i === traced ? 6 : 4, 0, 2 * Math.PI);
-    context.fillStyle = CLASS_COLOURS[train.y[i]];
-    context.fill();
-    context.lineWidth = i === traced ? 2 : 0.8;
-    context.strokeStyle = '#222';
-    context.stroke();
-  });
-  // The test points hollow, a ring of their class's colour, outlined as the others are: told
-  // apart from those trained on, and seen on their own class's region.
-  if (showTest.checked)
-    test.x.forEach((p, i) => {
-      const [cx, cy] = toCanvas(p, canvas, s.bounds);
-      context.beginPath();
-      context.arc(cx, cy, 4, 0, 2 * Math.PI);
-      context.fillStyle = 'white';
-      context.fill();
-      context.lineWidth = 2;
-      context.strokeStyle = CLASS_COLOURS[test.y[i]];
-      context.stroke();
-      context.beginPath();
-      context.arc(cx, cy, 5, 0, 2 * Math.PI);
-      context.lineWidth = 0.8;
-      context.strokeStyle = '#222';
-      context.stroke();
-    });
+function drawPlot(): void {
+  plot.draw({ snapshot: snapshot!, train: shown!.train, test: shown!.test }, traced);
 }
 
 function redrawCurves(): void {
@@ -396,10 +353,14 @@ function requestTrace(): void {
 }
 
 async function showTrace(reply: Traced): Promise<void> {
-  const { instance } = await import('@viz-js/viz');
+  const [{ instance }, { TraceView }] = await Promise.all([
+    import('@viz-js/viz'),
+    import('./trace'),
+  ]);
   const svg = (await instance()).renderSVGElement(reply.dot, GRAPHVIZ);
   // Graphviz loads the first time: meanwhile the model or the point may have changed.
   if (reply.generation !== state.generation || reply.index !== traced) return;
+  traceView ??= new TraceView($('trace'));
   traceView.show(svg, drawn?.index === reply.index);
   drawn = { index: reply.index, step: reply.step };
   $('trace-caption').textContent =
@@ -416,6 +377,20 @@ async function showTrace(reply: Traced): Promise<void> {
   }
 }
 
+/** Hands the model exported to the browser as a file to save, named as `gradscript train` names it. */
+function saveExport(reply: Extract<Reply, { type: 'exported' }>): void {
+  const [bytes, type] =
+    reply.format === 'json'
+      ? [JSON.stringify(reply.json, null, 2) + '\n', 'application/json']
+      : [new Uint8Array(reply.bytes), 'application/octet-stream'];
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([bytes], { type }));
+  link.download = `model.${reply.format}`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+  $('export-status').textContent = `model.${reply.format} at step ${reply.step}`;
+}
+
 /** A trace is out of date once training moves on from the step it was drawn at. */
 function markStaleTrace(): void {
   const stale = drawn !== undefined && snapshot?.step !== drawn.step;
@@ -428,46 +403,41 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
   const reply = event.data;
   if (reply.type === 'traced') {
     void showTrace(reply);
+  } else if (reply.type === 'exported') {
+    saveExport(reply);
   } else if (reply.type === 'failed' && reply.during === 'trace') {
     $('trace-caption').textContent = reply.problems.map((p) => p.message).join('; ');
+  } else if (reply.type === 'failed' && reply.during === 'export') {
+    $('export-status').textContent =
+      `not exported: ${reply.problems.map((p) => p.message).join('; ')}`;
   } else {
     dispatch(reply);
   }
 };
 
-$('regions').addEventListener('click', (event) => {
+/** Traces a training point: picked on the plot by a click or the keyboard. */
+function pick(index: number): void {
   if (!snapshot || shown?.generation !== state.generation) return;
-  const canvas = $<HTMLCanvasElement>('regions');
-  const rect = canvas.getBoundingClientRect();
-  const x = ((event.clientX - rect.left) / rect.width) * canvas.width;
-  const y = ((event.clientY - rect.top) / rect.height) * canvas.height;
-  let nearest = -1;
-  let best = 12 ** 2; // within 12 pixels
-  // Only the points trained on have a loss the training job traces.
-  shown.train.x.forEach((p, i) => {
-    const [px, py] = toCanvas(p, canvas, snapshot!.bounds);
-    const d = (px - x) ** 2 + (py - y) ** 2;
-    if (d < best) [best, nearest] = [d, i];
-  });
-  if (nearest < 0) return;
-  traced = nearest;
+  traced = index;
   expanded = [];
   // A new point's graph opens fitted, not in the view of the one before.
   drawn = undefined;
-  drawRegions(snapshot);
+  drawPlot();
   requestTrace();
-});
+}
+
 $('trace-refresh').addEventListener('click', requestTrace);
-$('zoom-in').addEventListener('click', () => traceView.zoomBy(1.5));
-$('zoom-out').addEventListener('click', () => traceView.zoomBy(1 / 1.5));
-$('zoom-fit').addEventListener('click', () => traceView.fit());
+// The zoom buttons show once a trace is drawn, and so its view made.
+$('zoom-in').addEventListener('click', () => traceView?.zoomBy(1.5));
+$('zoom-out').addEventListener('click', () => traceView?.zoomBy(1 / 1.5));
+$('zoom-fit').addEventListener('click', () => traceView?.fit());
 $('grad-ramp').style.background = `linear-gradient(to right, ${gradColour(0)}, ${gradColour(1)})`;
 logLoss.addEventListener('change', redrawCurves);
 for (const toggle of [showTest, discretize])
   toggle.addEventListener('change', () => {
     if (snapshot && shown) {
-      drawRegions(snapshot);
-      network.draw(snapshot, surface);
+      drawPlot();
+      network.draw(snapshot, plot.surface);
     }
     writeLink();
   });
@@ -476,6 +446,11 @@ $('play').addEventListener('click', () => dispatch({ type: 'play' }));
 $('pause').addEventListener('click', () => dispatch({ type: 'pause' }));
 $('step').addEventListener('click', () => dispatch({ type: 'step' }));
 $('reset').addEventListener('click', () => dispatch(settings()));
+for (const format of ['json', 'onnx'] as const)
+  $(`export-${format}`).addEventListener('click', () => {
+    $('export-status').textContent = `exporting model.${format}…`;
+    send({ type: 'export', generation: state.generation, format });
+  });
 $('copy').addEventListener('click', () => void navigator.clipboard.writeText(programPanel.text));
 $('share').addEventListener('click', () => {
   const said = $('share-status');
@@ -496,7 +471,9 @@ $('speed-control').addEventListener('change', () => {
 document.addEventListener('keydown', (event) => {
   const target = event.target as HTMLElement;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  if (target.closest('input, select, textarea, button, [contenteditable], [role="button"], a'))
+  if (
+    target.closest('input, select, textarea, button, [contenteditable], [role="button"], a, canvas')
+  )
     return;
   if (event.key === ' ') {
     event.preventDefault();
@@ -520,145 +497,15 @@ function takes(field: keyof Config, text: string): boolean {
   const typed = Object.fromEntries(
     fields.map((f) => [f, $<HTMLInputElement | HTMLSelectElement>(f).value]),
   ) as SettingsText;
-  const parsed = parseSettings({ ...typed, [field]: text });
+  const parsed = parseSettings({ ...typed, [field]: text }, ownData.points);
   return !('problems' in parsed && parsed.problems.some((p) => p.field === field));
 }
 
-/**
- * A slider beside a field, each following the other: the slider writes its value into the field
- * and applies it as a change to the field does; a value typed that the field takes moves the
- * slider, one it refuses leaves the slider where it was (and the field as typed).
- */
-function pairSlider(field: 'lr' | 'noise', scale: Scale): void {
-  const input = $<HTMLInputElement>(field);
-  const slider = $<HTMLInputElement>(`${field}-slider`);
-  slider.min = '0';
-  slider.max = String(scale.last);
-  slider.step = '1';
-  const follow = () => {
-    const position = takes(field, input.value) ? scale.positionOf(Number(input.value)) : undefined;
-    if (position !== undefined) slider.value = String(position);
-    slider.setAttribute('aria-valuetext', String(scale.valueAt(Number(slider.value))));
-  };
-  slider.addEventListener('input', () => {
-    input.value = String(scale.valueAt(Number(slider.value)));
-    slider.setAttribute('aria-valuetext', input.value);
-  });
-  slider.addEventListener('change', () => dispatch(settings()));
-  input.addEventListener('input', follow);
-  follow();
-}
-
-/**
- * The +/− buttons of the hidden field: a layer more or fewer, and a neuron more or fewer in each
- * layer. Each edits the field's text and applies it as a change to the field does, so that a
- * network over the parameter limit is refused with the field's message.
- */
-function refreshHiddenTools(): void {
-  const text = $<HTMLInputElement>('hidden').value;
-  const valid = layerSizes(text) !== undefined;
-  const fixFirst = 'disabled: the hidden field holds no layer sizes; fix it first';
-  /** The button offers the edit, or says why it cannot. */
-  const offer = (
-    button: HTMLButtonElement,
-    edited: string | undefined,
-    does: string,
-    not: string,
-  ) => {
-    button.disabled = edited === undefined;
-    button.dataset.edited = edited ?? '';
-    button.title = edited !== undefined ? does : valid ? `disabled: ${not}` : fixFirst;
-  };
-  offer($('add-layer'), addLayer(text), 'one more hidden layer, as wide as the last', '');
-  offer(
-    $('remove-layer'),
-    removeLayer(text),
-    'drop the last hidden layer',
-    'the network keeps one hidden layer at least',
-  );
-  // Rebuilt each time: the focus stays on the button pressed.
-  const focused = document.activeElement?.id;
-  const groups = (layerSizes(text) ?? []).map((_, k) => {
-    const group = document.createElement('span');
-    group.className = 'neurons';
-    const label = document.createElement('small');
-    label.textContent = `${k + 1}`;
-    label.title = `hidden layer ${k + 1}`;
-    group.append(label);
-    for (const [by, sign, name] of [
-      [-1, '−', 'one neuron fewer'],
-      [1, '+', 'one neuron more'],
-    ] as const) {
-      const button = document.createElement('button');
-      button.id = `layer-${k + 1}-${by < 0 ? 'minus' : 'plus'}`;
-      button.textContent = sign;
-      button.setAttribute('aria-label', `${name} in hidden layer ${k + 1}`);
-      offer(
-        button,
-        resizeLayer(text, k, by),
-        `${name} in hidden layer ${k + 1}`,
-        `hidden layer ${k + 1} has one neuron, the fewest a layer can have`,
-      );
-      group.append(button);
-    }
-    return group;
-  });
-  const caption = document.createElement('small');
-  caption.textContent = 'neurons';
-  $('neuron-buttons').replaceChildren(...(groups.length > 0 ? [caption] : []), ...groups);
-  if (focused?.startsWith('layer-')) document.getElementById(focused)?.focus();
-}
-
-$('hidden-tools').addEventListener('click', (event) => {
-  const button = (event.target as HTMLElement).closest('button');
-  if (!button || button.disabled || !button.dataset.edited) return;
-  $<HTMLInputElement>('hidden').value = button.dataset.edited;
-  refreshHiddenTools();
-  dispatch(settings());
-});
-$('hidden').addEventListener('input', refreshHiddenTools);
-
-/**
- * A button for each input the network may have, pressed while it has it: a press adds the
- * input to the inputs field or takes it out, and applies the field as a change to it does.
- */
-function refreshFeatureTools(): void {
-  const named = $<HTMLInputElement>('features')
-    .value.split(',')
-    .map((name) => name.trim());
-  $('features-tools').replaceChildren(
-    ...FEATURES.map((feature) => {
-      const button = document.createElement('button');
-      button.id = `feature-${feature}`;
-      button.textContent = FEATURE_LABELS[feature];
-      button.setAttribute('aria-pressed', String(named.includes(feature)));
-      button.dataset.feature = feature;
-      return button;
-    }),
-  );
-}
-
-$('features-tools').addEventListener('click', (event) => {
-  const button = (event.target as HTMLElement).closest('button');
-  if (!button?.dataset.feature) return;
-  const field = $<HTMLInputElement>('features');
-  const named = field.value
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  const feature = button.dataset.feature;
-  field.value = (
-    named.includes(feature) ? named.filter((name) => name !== feature) : [...named, feature]
-  ).join(',');
-  refreshFeatureTools();
-  $(button.id).focus();
-  dispatch(settings());
-});
-$('features').addEventListener('input', refreshFeatureTools);
-pairSlider('lr', LR_SCALE);
-pairSlider('noise', NOISE_SCALE);
+const apply = () => dispatch(settings());
+pairSlider('lr', LR_SCALE, takes, apply);
+pairSlider('noise', NOISE_SCALE, takes, apply);
 followLink();
-refreshHiddenTools();
-refreshFeatureTools();
+setUpHiddenTools(apply);
+setUpFeatureTools(apply);
 
 dispatch(settings());

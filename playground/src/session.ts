@@ -7,14 +7,24 @@ import {
   DivergenceError,
   TrainingJob,
   Value,
+  circles,
   collectNeurons,
-  dataset,
   drawDot,
+  gaussian,
   lossOf,
+  modelToJson,
+  moons,
+  multigauss,
+  plane,
   predictedClass,
   rangeOf,
+  spiral,
   split,
+  xor,
+  yinyang,
   type Dataset,
+  type GeneratorOptions,
+  type ModelJson,
   type MLP,
 } from '../../src/browser';
 import { FEATURE_LABELS, checked, classesOf, featuresOf, type Config } from './config';
@@ -22,26 +32,32 @@ import { GRID, NEURON_GRID } from './grid';
 import { NumericMLP, writeShares } from './numeric';
 
 export { GRID, NEURON_GRID };
-/** How many times the untrained model's loss the loss may reach before training counts as diverged. */
-export const DIVERGENCE_FACTOR = 100;
 
 export type Engine = 'tape' | 'eager';
+
+/** The library's generator of each data set the playground generates. */
+const GENERATORS: Record<
+  Exclude<Config['dataset'], 'yours'>,
+  (n: number, options: GeneratorOptions) => Dataset
+> = { moons, circles, xor, gaussian, spiral, yinyang, plane, multigauss };
 
 export interface Snapshot {
   step: number;
   /** Passes over the training points completed: a step trains on a batch of them. */
   epoch: number;
-  /** The last step's loss, over its batch of training points. */
+  /** The last step's loss, over its batch of training points; before the first step, over all of them. */
   loss: number;
-  /** Over all the training points. */
+  /** Over all the training points; NaN for regression. */
   accuracy: number;
   /** Over the test points, as training measures its loss; NaN when there are none. */
   testLoss: number;
   testAccuracy: number;
-  classes: number;
+  /** The classes; undefined for regression, a number to predict. */
+  classes?: number;
   /**
    * How sure the model is of each class in each grid cell (shares summing to 1), cell by cell,
-   * row by row from the top-left: GRID × GRID × classes.
+   * row by row from the top-left: GRID × GRID × classes. For regression, the number predicted
+   * in each cell: GRID × GRID.
    */
   grid: Float32Array;
   bounds: { x0: number; x1: number; y0: number; y1: number };
@@ -54,8 +70,10 @@ export interface Snapshot {
   weights: number[][][];
   /** A weight was set by hand: the program the page shows trains without that. */
   edited: boolean;
-  /** Why training stopped: the loss ran away. */
+  /** Why training stopped: the loss ran away (the library's rule, `hasDiverged`). */
   diverged?: string;
+  /** The loss swung up well above the lowest it had reached: the learning rate may be too large. */
+  swing?: string;
 }
 
 /** A point's graph, drawn as DOT, and what it is a graph of. */
@@ -73,8 +91,11 @@ export interface Trace {
  * The points generated for the settings, split as the program splits them: with gradscript's
  * `split`, seeded by the settings' seed, the test share held out; all trained on when it is 0.
  */
-export function splitFor(config: Config): { train: Dataset; test: Dataset } {
-  const data = dataset(config.dataset, config.samples, { noise: config.noise, seed: config.seed });
+export function splitFor(config: Config, own?: Dataset): { train: Dataset; test: Dataset } {
+  const data =
+    config.dataset === 'yours'
+      ? own!
+      : GENERATORS[config.dataset](config.samples, { noise: config.noise, seed: config.seed });
   if (config.testShare === 0) return { train: data, test: { x: [], y: [], classes: data.classes } };
   const { train, test } = split(data, { test: config.testShare, seed: config.seed });
   return { train, test };
@@ -106,26 +127,35 @@ export class Session {
   /** The training and test points as the network sees them: their inputs. */
   private readonly inputs: { train: Dataset; test: Dataset };
   readonly model: MLP;
+  /** How many classes; undefined for regression. */
+  readonly classes?: number;
   readonly bounds: Snapshot['bounds'];
   private readonly job: TrainingJob;
-  /** The untrained model's loss on the training points, which divergence is measured against. */
+  /** The untrained model's loss on the training points: the loss shown before the first step. */
   private readonly initialLoss: number;
   private diverged?: string;
+  /** The lowest step loss so far and its step, and the last swing up from it. */
+  private lowest = { loss: Infinity, step: 0 };
+  private swing?: string;
   private edited = false;
 
-  constructor(settings: Config, engine: Engine = 'tape') {
-    const config = (this.config = checked(settings));
-    ({ train: this.train, test: this.test } = splitFor(config));
+  /** `own`: the points of the data set `yours`. */
+  constructor(settings: Config, engine: Engine = 'tape', own?: Dataset) {
+    const config = (this.config = checked(settings, own));
+    this.classes = classesOf(config.dataset, own);
+    ({ train: this.train, test: this.test } = splitFor(config, own));
     const inputsAt = (this.inputsAt = featuresOf(config.features));
     const withInputs = (data: Dataset) => ({ ...data, x: data.x.map(inputsAt) });
     this.inputs = { train: withInputs(this.train), test: withInputs(this.test) };
     this.job = new TrainingJob(this.inputs.train, {
+      task: this.classes === undefined ? 'regression' : 'classification',
       hidden: config.hidden,
       activation: config.activation,
       loss: config.loss,
       optimizer: config.optimizer,
       lr: config.lr,
       l2: config.l2,
+      l1: config.l1,
       batchSize: config.batchSize > 0 ? config.batchSize : 'full',
       seed: config.seed,
       // 'tape' records wherever a recording can be replayed (full batches, hinge and mse
@@ -155,29 +185,31 @@ export class Session {
     const started = performance.now();
     for (let taken = 0; taken < count && this.diverged === undefined; taken++) {
       if (taken > 0 && performance.now() - started >= withinMs) return;
-      let loss: number;
       try {
-        loss = this.job.step().loss;
+        this.noteSwing(this.job.step().loss);
       } catch (error) {
         if (!(error instanceof DivergenceError)) throw error;
-        this.diverge(error.step + 1, error.loss);
+        this.diverged =
+          `training diverged: the loss went from ${lossText(error.firstLoss)} to ` +
+          `${lossText(error.loss)} by step ${error.step + 1}; ` +
+          `the learning rate ${this.config.lr} is too large, try a smaller one`;
         return;
       }
-      if (
-        !Number.isFinite(loss) ||
-        (this.initialLoss > 0 && loss > DIVERGENCE_FACTOR * this.initialLoss)
-      )
-        this.diverge(this.job.history.length, loss);
     }
   }
 
-  private diverge(step: number, loss: number): void {
-    const [from, to] = [this.initialLoss, loss].map((n) =>
-      Math.abs(n) < 1e4 ? String(Number(n.toPrecision(3))) : n.toExponential(2),
-    );
-    this.diverged =
-      `training diverged: the loss went from ${from} to ${to} by step ${step}; ` +
-      `the learning rate ${this.config.lr} is too large, try a smaller one`;
+  /**
+   * A loss that climbs back above its lowest by more than half the first step's loss is more than
+   * the noise of a batch: the steps overshoot. Said until the next swing, or a rebuild.
+   */
+  private noteSwing(loss: number): void {
+    const step = this.job.history.length;
+    if (loss < this.lowest.loss) this.lowest = { loss, step };
+    const first = this.job.history[0].loss;
+    if (loss - this.lowest.loss > first / 2)
+      this.swing =
+        `the loss swung up from ${lossText(this.lowest.loss)} at step ${this.lowest.step} ` +
+        `to ${lossText(loss)} at step ${step}: the learning rate ${this.config.lr} may be too large`;
   }
 
   /**
@@ -195,21 +227,41 @@ export class Session {
     this.edited = true;
   }
 
+  /**
+   * The model as `gradscript train` saves it to model.json (`loadModel` reads it): the weights,
+   * what it was trained for, and its inputs named as the inputs field names them.
+   */
+  modelJson(): ModelJson {
+    return modelToJson(this.job.savedModel(), {
+      ...this.job.trainedFor(),
+      columns: this.config.features.map((name) => ({ name, kind: 'number' as const })),
+      target: this.classes === undefined ? 'target' : 'class',
+    });
+  }
+
+  /** The model as ONNX bytes (the library's exportOnnx, loaded only when asked for). */
+  async modelOnnx(): Promise<Uint8Array> {
+    const { exportOnnx } = await import('../../src/io/onnx.js');
+    return exportOnnx(this.job.savedModel());
+  }
+
   snapshot(): Snapshot {
     const { history } = this.job;
     const { loss } = this.config;
     const model = new NumericMLP(this.model);
-    const classes = classesOf(this.config.dataset);
+    const { classes } = this;
+    const regression = classes === undefined;
     const hiddenLayers = this.model.layers.slice(0, -1);
     const hiddenNeurons = hiddenLayers.reduce((sum, layer) => sum + layer.neurons.length, 0);
-    const grid = new Float32Array(GRID * GRID * classes);
+    const grid = new Float32Array(GRID * GRID * (classes ?? 1));
     const mapCells = NEURON_GRID * NEURON_GRID;
     const activations = new Float32Array(hiddenNeurons * mapCells);
     for (let row = 0; row < GRID; row++) {
       for (let col = 0; col < GRID; col++) {
         const cell = row * GRID + col;
-        const inputs = this.inputsAt(this.gridPoint(row, col));
-        writeShares(loss, model.forward(inputs), grid, cell * classes);
+        const outputs = model.forward(this.inputsAt(this.gridPoint(row, col)));
+        if (regression) grid[cell] = outputs[0];
+        else writeShares(loss, outputs, grid, cell * classes);
         if (row % 2 !== 0 || col % 2 !== 0) continue;
         const mapCell = (row / 2) * NEURON_GRID + col / 2;
         let n = 0;
@@ -224,10 +276,10 @@ export class Session {
     return {
       step: history.length,
       epoch: Math.floor(history.length / stepsAnEpoch),
-      loss: history.length > 0 ? history[history.length - 1].loss : NaN,
-      accuracy: accuracyOn(model, loss, train),
+      loss: history.length > 0 ? history[history.length - 1].loss : this.initialLoss,
+      accuracy: regression ? NaN : accuracyOn(model, loss, train),
       testLoss: tested ? lossOn(model, loss, test) : NaN,
-      testAccuracy: tested ? accuracyOn(model, loss, test) : NaN,
+      testAccuracy: tested && !regression ? accuracyOn(model, loss, test) : NaN,
       classes,
       grid,
       bounds: this.bounds,
@@ -235,6 +287,7 @@ export class Session {
       weights: this.model.layers.map((layer) => layer.neurons.map((n) => n.w.map((w) => w.data))),
       edited: this.edited,
       diverged: this.diverged,
+      swing: this.swing,
     };
   }
 
@@ -289,4 +342,9 @@ export class Session {
       `at least 1), so its loss max(0, 1 − y·s) is 0 and passes no gradient back; ${instead}`
     );
   }
+}
+
+/** A loss in a message: three figures, or exponent form once large. */
+function lossText(loss: number): string {
+  return Math.abs(loss) < 1e4 ? String(Number(loss.toPrecision(3))) : loss.toExponential(2);
 }
