@@ -3,7 +3,9 @@
  * declared `let` at the start of the function body, namespace or module that holds the
  * assignment. Declared without a type, each takes the type of what is assigned to it, where it is
  * read (TypeScript's evolving `let`), so the checker types the rewritten assignment as it types
- * the user's.
+ * the user's. TypeScript evolves such a `let` under noImplicitAny (which `strict` sets) and in
+ * JavaScript; a TypeScript file checked without it types the temporaries `any`, and with them
+ * the held target's read.
  *
  * Where no statement can go, the scope is made: a concise arrow body becomes a block
  * (`x => { let t; return … }`); an assignment in a parameter's or a class field's initializer, or
