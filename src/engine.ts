@@ -2,67 +2,22 @@
  * The scalar autograd engine: one `Value` class in the spirit of micrograd's engine.py.
  * Every operation computes its result and, right beside it, the `_backward` function that
  * pushes the result's gradient into its operands by the chain rule. `backward()` runs those
- * functions from the output down, newest node first.
+ * functions from the output down.
  *
- * Read a node through `data`, `grad`, `op`, `label`, `children` and `_backward`. Below them, a
- * node is laid out for speed, since a training step makes tens of thousands of nodes
- * (microgpt: 35,000): what each choice buys is measured by `npm run bench -- microgpt`.
- * - A Value is a small handle (a block and a slot in it). The numbers live in the block's typed
- *   arrays, made 1,024 nodes at a time, and the garbage collector has one small object a node
- *   to move instead of three (a node, and a box for each of two numbers).
- * - Nodes are numbered as they are made (`id`), and a node is always made after its operands:
- *   counting down from the output is a topological order, with no sort (see `sweep`).
+ * Read a node through `data`, `grad`, `op`, `label`, `children` and `_backward`. How a node is
+ * stored below them is in engine/layout.ts, and the order backward runs in, in engine/sweep.ts;
+ * both are there for speed. Two more choices here are for speed too:
  * - `_backward` is not a fresh closure per node but one function per operation, called on the
- *   node (`this`); the operation is an interned code, spelled out by `op` when asked.
- * - The operands sit in two slots, `operand` and `other`, not in an array per node; `children`
- *   builds the array when asked. A number operand (`x * 2`) stays a number rather than
- *   becoming a leaf Value of its own.
- * - A neuron's weighted sum is one node (`Value.weightedSum`), not a product node per weight
- *   and a sum: most of a network's graph is these.
- * - Labels, which few nodes have, live in a side table.
+ *   node (`this`).
+ * - The operands sit in two fields, `operand` and `other`, not in an array per node (`children`
+ *   builds one when asked); a number operand (`x * 2`) stays a number, not a leaf Value. A
+ *   neuron's weighted sum is one node (`Value.weightedSum`), not a product node per weight and
+ *   a sum: most of a network's graph is these.
  */
+import { Block, blockForNext, OpCode, SLOT, SYMBOLS } from './engine/layout';
+import { sweep } from './engine/sweep';
 
-/**
- * The operation that made a node. The groups tell the topological sort where operands are.
- * @internal
- */
-export enum OpCode {
-  Leaf,
-  // One operand, in `operand`.
-  Neg,
-  Relu,
-  Tanh,
-  Sigmoid,
-  Exp,
-  Log,
-  // One operand in `operand`, and a number in `other`.
-  AddConstant,
-  /** operand - constant */
-  SubConstant,
-  /** constant - operand */
-  ConstantSub,
-  MulConstant,
-  /** operand / constant */
-  DivConstant,
-  /** constant / operand */
-  ConstantDiv,
-  /** operand ** constant */
-  PowConstant,
-  /** constant ** operand */
-  ConstantPow,
-  // Two operands, `operand` and `other`.
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  // A list of operands in `operand`: Value.sum's terms (numbers among them), a weighted sum's
-  // bias then each weight and its input (a number or a Value), or a custom operation's children
-  // (with its name in `other`).
-  Sum,
-  WeightedSum,
-  Custom,
-}
+export { OpCode } from './engine/layout';
 
 type Backward = (this: Value) => void;
 
@@ -70,34 +25,6 @@ const NO_CHILDREN: readonly Value[] = Object.freeze([]);
 
 /** The labels given to nodes; most nodes have none, and should not pay a field for it. */
 const labels = new WeakMap<Value, string>();
-
-/** How many nodes a block holds. */
-const BLOCK_SIZE = 16384;
-/** The bits of an id that give its node's slot in its block. */
-const SLOT = BLOCK_SIZE - 1;
-
-/**
- * The numbers and operands of BLOCK_SIZE nodes made one after another. A block lives as long
- * as any of its nodes: a node's handle holds its block.
- * @internal
- */
-export class Block {
-  readonly data = new Float64Array(BLOCK_SIZE);
-  readonly grad = new Float64Array(BLOCK_SIZE);
-  readonly code = new Uint8Array(BLOCK_SIZE);
-  /** The second operand when it is a number constant (`x * 2`). */
-  readonly constant = new Float64Array(BLOCK_SIZE);
-  /** Scratch space for code that numbers a graph's nodes (a Tape recording, grad); the engine does not read it. */
-  readonly mark = new Int32Array(BLOCK_SIZE);
-  /** How many of the slots are taken. */
-  used = 0;
-
-  /** `first` is the id of the block's first node. */
-  constructor(readonly first: number) {}
-}
-
-/** The block new nodes go in. */
-let current = new Block(0);
 
 export class Value {
   /** Where the node's numbers are. @internal */
@@ -127,12 +54,12 @@ export class Value {
     if (typeof data !== 'number') {
       throw new TypeError(`Value data must be a number, got ${describe(data)}`);
     }
-    if (current.used === BLOCK_SIZE) current = new Block(current.first + BLOCK_SIZE);
-    this.block = current;
-    this.id = current.first + current.used++;
+    const block = blockForNext();
+    this.block = block;
+    this.id = block.first + block.used++;
     this.operand = null;
     this.second = null;
-    current.data[this.id & SLOT] = data;
+    block.data[this.id & SLOT] = data;
     if (label !== '') labels.set(this, label);
     if (children.length > 0 || op !== '') {
       this.code = OpCode.Custom;
@@ -556,147 +483,6 @@ function make(data: number, code: OpCode, operand: Value['operand'], other: Valu
   else node.other = other;
   return node;
 }
-
-/**
- * The backward sweep's queue, kept between sweeps (see `backward`): slot k holds the node made
- * k nodes before the sweep's newest, once a gradient has reached it. A slot is set back to
- * undefined as its node is run, so the array holds no node between sweeps.
- */
-const sweepSlots: (Value | undefined)[] = [];
-let sweeping = false;
-/** Above this many slots the array is dropped after use rather than kept (a 1e7 chain). */
-const KEPT_SCRATCH = 1 << 20;
-/** How much further back than twice the nodes queued so far a node may be, and not wait in `far`. */
-const FAR = 1 << 16;
-
-/**
- * Visits every interior node reachable from `root`, newest first: a node is made after its
- * operands, so that is each node after all of its users, a reverse topological order found
- * with no sort. With no `interior` list to fill, this is backward: a node's gradient is set
- * to zero when a user first reaches it, and its `_backward` runs on its visit. Otherwise the
- * nodes go into `interior` and the leaves met into `leaves`, and no gradient changes.
- *
- * The queue is indexed by age relative to the newest node, so a graph made in one go (a
- * training step) fills a dense range. A node far older than the others (a constant made once
- * before a loop) would stretch that range: it waits in `far` until the range is swept, and the
- * sweep goes on from the newest node waiting.
- */
-function sweep(root: Value, interior: Value[] | null, leaves: Set<Value> | null): void {
-  const slots = sweeping ? [] : sweepSlots;
-  const outer = sweeping;
-  sweeping = true;
-  let far: Value[] = [];
-  let top = root.id;
-  let k = 0;
-  let last = 0;
-  let queued = 1;
-  let farFrom = Infinity;
-  slots[0] = root;
-  /** Queues `x`, an operand of `user`, unless it is a leaf or queued already. */
-  const reach = (user: Value, x: Value): void => {
-    if (x.id >= user.id) throw cycleError(user);
-    if (x.code === OpCode.Leaf) {
-      leaves?.add(x);
-      return;
-    }
-    const at = top - x.id;
-    if (at < farFrom) {
-      if (slots[at] === x) return;
-      if (at <= 2 * queued + FAR) {
-        slots[at] = x;
-        if (at > last) last = at;
-        queued++;
-        if (!interior) x.grad = 0;
-        return;
-      }
-      farFrom = at;
-    }
-    if (far.includes(x)) return;
-    far.push(x);
-    queued++;
-    if (!interior) x.grad = 0;
-  };
-  try {
-    for (;;) {
-      for (; k <= last; k++) {
-        const node = slots[k];
-        if (node === undefined) continue;
-        slots[k] = undefined;
-        const code = node.code;
-        if (code >= OpCode.Sum) {
-          const list = node.operand as (Value | number)[];
-          for (let i = 0; i < list.length; i++) {
-            const x = list[i];
-            if (typeof x !== 'number') reach(node, x);
-          }
-        } else {
-          reach(node, node.operand as Value);
-          if (code >= OpCode.Add) reach(node, node.other as Value);
-        }
-        if (interior) interior.push(node);
-        else node._backward();
-      }
-      if (far.length === 0) break;
-      // On from the newest node left waiting.
-      const waiting = far.sort((a, b) => b.id - a.id);
-      far = [];
-      top = waiting[0].id;
-      k = last = 0;
-      farFrom = Infinity;
-      for (const x of waiting) {
-        const at = top - x.id;
-        if (at < farFrom && at <= 2 * queued + FAR) {
-          slots[at] = x;
-          last = at;
-        } else {
-          far.push(x);
-          farFrom = Math.min(farFrom, at);
-        }
-      }
-    }
-  } finally {
-    sweeping = outer;
-    if (slots.length > KEPT_SCRATCH) slots.length = 0;
-    else slots.fill(undefined, k, last + 1);
-  }
-}
-
-/**
- * A node's operands are made before it, so an operand made after its user can only come from
- * changing the engine's fields behind its back, as a cycle does.
- */
-function cycleError(node: Value): Error {
-  const name = node.label ? `'${node.label}' ` : '';
-  return new Error(
-    `the graph has a cycle through ${name}${node} (op '${node.op}'): a node cannot depend on itself, nor on a node made after it`,
-  );
-}
-
-const SYMBOLS: Record<OpCode, string> = {
-  [OpCode.Leaf]: '',
-  [OpCode.Neg]: 'neg',
-  [OpCode.Relu]: 'relu',
-  [OpCode.Tanh]: 'tanh',
-  [OpCode.Sigmoid]: 'sigmoid',
-  [OpCode.Exp]: 'exp',
-  [OpCode.Log]: 'log',
-  [OpCode.AddConstant]: '+',
-  [OpCode.SubConstant]: '-',
-  [OpCode.ConstantSub]: '-',
-  [OpCode.MulConstant]: '*',
-  [OpCode.DivConstant]: '/',
-  [OpCode.ConstantDiv]: '/',
-  [OpCode.PowConstant]: '**',
-  [OpCode.ConstantPow]: '**',
-  [OpCode.Add]: '+',
-  [OpCode.Sub]: '-',
-  [OpCode.Mul]: '*',
-  [OpCode.Div]: '/',
-  [OpCode.Pow]: '**',
-  [OpCode.Sum]: 'sum',
-  [OpCode.WeightedSum]: 'w·x+b',
-  [OpCode.Custom]: '',
-};
 
 function noop(): void {}
 
