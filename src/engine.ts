@@ -1,91 +1,44 @@
 /**
  * The scalar autograd engine: one `Value` class in the spirit of micrograd's engine.py.
  * Every operation computes its result and, right beside it, the `_backward` function that
- * pushes the result's gradient into its operands by the chain rule.
+ * pushes the result's gradient into its operands by the chain rule. `backward()` runs those
+ * functions from the output down.
  *
- * A node is kept small, since a training step makes tens of thousands of them:
+ * Read a node through `data`, `grad`, `op`, `label`, `children` and `_backward`. How a node is
+ * stored below them is in engine/layout.ts, and the order backward runs in, in engine/sweep.ts;
+ * both are there for speed. Two more choices here are for speed too:
  * - `_backward` is not a fresh closure per node but one function per operation, called on the
- *   node (`this`). A closure and its context cost about 80 bytes a node.
- * - The operation is an interned code, not a string per node; `op` spells it out when asked.
- * - The operands sit in two fields of the node, `operand` and `other`, not in an array per
- *   node; `children` builds the array when asked. A number operand (`x * 2`) stays a number in
- *   `other` rather than becoming a leaf Value of its own.
- * - Labels, which few nodes have, live in a side table.
- * - A neuron's weighted sum is one node (`Value.weightedSum`), not a product node per weight
- *   and a sum: most of a network's graph is these.
- * Read a node through `data`, `grad`, `op`, `label`, `children` and `_backward`; the code and
- * the two operand fields are for the engine and the Tape.
+ *   node (`this`).
+ * - The operands sit in two fields, `operand` and `other`, not in an array per node (`children`
+ *   builds one when asked); a number operand (`x * 2`) stays a number, not a leaf Value. A
+ *   neuron's weighted sum is one node (`Value.weightedSum`), not a product node per weight and
+ *   a sum: most of a network's graph is these.
  */
+import { Block, blockForNext, OpCode, SLOT, SYMBOLS } from './engine/layout';
+import { sweep } from './engine/sweep';
 
-/**
- * The operation that made a node. The groups tell the topological sort where operands are.
- * @internal
- */
-export enum OpCode {
-  Leaf,
-  // One operand, in `operand`.
-  Neg,
-  Relu,
-  Tanh,
-  Sigmoid,
-  Exp,
-  Log,
-  // One operand in `operand`, and a number in `other`.
-  AddConstant,
-  /** operand - constant */
-  SubConstant,
-  /** constant - operand */
-  ConstantSub,
-  MulConstant,
-  /** operand / constant */
-  DivConstant,
-  /** constant / operand */
-  ConstantDiv,
-  /** operand ** constant */
-  PowConstant,
-  /** constant ** operand */
-  ConstantPow,
-  // Two operands, `operand` and `other`.
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  // A list of operands in `operand`: Value.sum's terms (numbers among them), a weighted sum's
-  // bias then each weight and its input (a number or a Value), or a custom operation's children
-  // (with its name in `other`).
-  Sum,
-  WeightedSum,
-  Custom,
-}
+export { OpCode } from './engine/layout';
 
 type Backward = (this: Value) => void;
 
 const NO_CHILDREN: readonly Value[] = Object.freeze([]);
 
-/** Bumped by two for every topological sort, so that marking a node needs no Set (see `mark`). */
-let visitEpoch = 0;
-
 /** The labels given to nodes; most nodes have none, and should not pay a field for it. */
 const labels = new WeakMap<Value, string>();
 
 export class Value {
-  data: number;
-  grad: number;
-  /** The operation that made this node. @internal */
-  code: OpCode;
+  /** Where the node's numbers are. @internal */
+  readonly block: Block;
+  /**
+   * The order nodes are made in: a node is made after its operands, so every operand's id is
+   * smaller than its user's, and a graph's nodes by id are in topological order. The node's
+   * slot in its block is the id's last bits. @internal
+   */
+  readonly id: number;
   /** The first (or only) operand; for a sum or a custom operation, the list of operands. @internal */
   operand: Value | readonly (Value | number)[] | null;
-  /** The second operand: a Value, a number constant, or a custom operation's name. @internal */
-  other: Value | number | string | null;
-  /**
-   * Scratch space for walks over the graph. The topological sort keeps its visit state here:
-   * `visitEpoch - 1` while a node's operands are being visited, `visitEpoch` once it is in the
-   * order, anything else before. A Tape numbers the nodes it records here, with negative
-   * numbers, which no sort takes for its own.
-   * @internal
-   */
-  mark: number;
+  /** The second operand, unless it is a number (in the block): a Value, or a custom operation's name. */
+  private second: Value | string | null;
 
   /**
    * A leaf, or, with `children`, a node of your own operation: `backward` must add this node's
@@ -101,12 +54,12 @@ export class Value {
     if (typeof data !== 'number') {
       throw new TypeError(`Value data must be a number, got ${describe(data)}`);
     }
-    this.data = data;
-    this.grad = 0;
-    this.code = OpCode.Leaf;
+    const block = blockForNext();
+    this.block = block;
+    this.id = block.first + block.used++;
     this.operand = null;
-    this.other = null;
-    this.mark = 0;
+    this.second = null;
+    block.data[this.id & SLOT] = data;
     if (label !== '') labels.set(this, label);
     if (children.length > 0 || op !== '') {
       this.code = OpCode.Custom;
@@ -114,6 +67,49 @@ export class Value {
       this.other = op;
       if (backward !== noop) this._backward = backward;
     }
+  }
+
+  get data(): number {
+    return this.block.data[this.id & SLOT];
+  }
+  set data(data: number) {
+    this.block.data[this.id & SLOT] = data;
+  }
+
+  get grad(): number {
+    return this.block.grad[this.id & SLOT];
+  }
+  set grad(grad: number) {
+    this.block.grad[this.id & SLOT] = grad;
+  }
+
+  /** The operation that made this node. @internal */
+  get code(): OpCode {
+    return this.block.code[this.id & SLOT];
+  }
+  set code(code: OpCode) {
+    this.block.code[this.id & SLOT] = code;
+  }
+
+  /** The second operand: a Value, a number constant, or a custom operation's name. @internal */
+  get other(): Value | number | string | null {
+    const code = this.code;
+    if (code >= OpCode.AddConstant && code <= OpCode.ConstantPow) {
+      return this.block.constant[this.id & SLOT];
+    }
+    return this.second;
+  }
+  set other(other: Value | number | string | null) {
+    if (typeof other === 'number') this.block.constant[this.id & SLOT] = other;
+    else this.second = other;
+  }
+
+  /** Scratch space for code that numbers a graph's nodes (a Tape recording, grad). @internal */
+  get mark(): number {
+    return this.block.mark[this.id & SLOT];
+  }
+  set mark(mark: number) {
+    this.block.mark[this.id & SLOT] = mark;
   }
 
   get label(): string {
@@ -197,7 +193,7 @@ export class Value {
     }
     let total = 0;
     for (const term of list) total += typeof term === 'number' ? term : checkValue(term).data;
-    return made(total, OpCode.Sum, list, null);
+    return make(total, OpCode.Sum, list, null);
   }
   private static sumBackward(this: Value): void {
     for (const term of this.operand as (Value | number)[]) {
@@ -232,7 +228,7 @@ export class Value {
       list[1 + 2 * i] = w;
       list[2 + 2 * i] = x;
     }
-    return made(total, OpCode.WeightedSum, list, null);
+    return make(total, OpCode.WeightedSum, list, null);
   }
   private static weightedSumBackward(this: Value): void {
     // Each product passes the sum's gradient on as its own backward would, in the weights' order.
@@ -252,8 +248,8 @@ export class Value {
   }
 
   add(other: Value | number): Value {
-    if (typeof other === 'number') return made(this.data + other, OpCode.AddConstant, this, other);
-    return made(this.data + checkValue(other).data, OpCode.Add, this, other);
+    if (typeof other === 'number') return make(this.data + other, OpCode.AddConstant, this, other);
+    return make(this.data + checkValue(other).data, OpCode.Add, this, other);
   }
   private static addBackward(this: Value): void {
     (this.operand as Value).grad += this.grad;
@@ -264,8 +260,8 @@ export class Value {
   }
 
   sub(other: Value | number): Value {
-    if (typeof other === 'number') return made(this.data - other, OpCode.SubConstant, this, other);
-    return made(this.data - checkValue(other).data, OpCode.Sub, this, other);
+    if (typeof other === 'number') return make(this.data - other, OpCode.SubConstant, this, other);
+    return make(this.data - checkValue(other).data, OpCode.Sub, this, other);
   }
   private static subBackward(this: Value): void {
     (this.operand as Value).grad += this.grad;
@@ -276,8 +272,8 @@ export class Value {
   }
 
   mul(other: Value | number): Value {
-    if (typeof other === 'number') return made(this.data * other, OpCode.MulConstant, this, other);
-    return made(this.data * checkValue(other).data, OpCode.Mul, this, other);
+    if (typeof other === 'number') return make(this.data * other, OpCode.MulConstant, this, other);
+    return make(this.data * checkValue(other).data, OpCode.Mul, this, other);
   }
   private static mulBackward(this: Value): void {
     const a = this.operand as Value;
@@ -290,8 +286,8 @@ export class Value {
   }
 
   div(other: Value | number): Value {
-    if (typeof other === 'number') return made(this.data / other, OpCode.DivConstant, this, other);
-    return made(this.data / checkValue(other).data, OpCode.Div, this, other);
+    if (typeof other === 'number') return make(this.data / other, OpCode.DivConstant, this, other);
+    return make(this.data / checkValue(other).data, OpCode.Div, this, other);
   }
   private static divBackward(this: Value): void {
     const a = this.operand as Value;
@@ -306,9 +302,9 @@ export class Value {
   /** `this ** exponent`. A number exponent is a constant (micrograd's `**k` node); a Value one gets a gradient too. */
   pow(exponent: Value | number): Value {
     if (typeof exponent === 'number') {
-      return made(this.data ** exponent, OpCode.PowConstant, this, exponent);
+      return make(this.data ** exponent, OpCode.PowConstant, this, exponent);
     }
-    return made(this.data ** checkValue(exponent).data, OpCode.Pow, this, exponent);
+    return make(this.data ** checkValue(exponent).data, OpCode.Pow, this, exponent);
   }
   private static powBackward(this: Value): void {
     const a = this.operand as Value;
@@ -324,7 +320,7 @@ export class Value {
   }
 
   neg(): Value {
-    return made(-this.data, OpCode.Neg, this, null);
+    return make(-this.data, OpCode.Neg, this, null);
   }
   private static negBackward(this: Value): void {
     (this.operand as Value).grad -= this.grad;
@@ -332,12 +328,12 @@ export class Value {
 
   // The reverse forms compute `other ∘ this`: the transformer turns `2 - x` into `x.rsub(2)`.
   radd(other: Value | number): Value {
-    if (typeof other === 'number') return made(other + this.data, OpCode.AddConstant, this, other);
+    if (typeof other === 'number') return make(other + this.data, OpCode.AddConstant, this, other);
     return checkValue(other).add(this);
   }
 
   rsub(other: Value | number): Value {
-    if (typeof other === 'number') return made(other - this.data, OpCode.ConstantSub, this, other);
+    if (typeof other === 'number') return make(other - this.data, OpCode.ConstantSub, this, other);
     return checkValue(other).sub(this);
   }
   private static constantSubBackward(this: Value): void {
@@ -345,12 +341,12 @@ export class Value {
   }
 
   rmul(other: Value | number): Value {
-    if (typeof other === 'number') return made(other * this.data, OpCode.MulConstant, this, other);
+    if (typeof other === 'number') return make(other * this.data, OpCode.MulConstant, this, other);
     return checkValue(other).mul(this);
   }
 
   rdiv(other: Value | number): Value {
-    if (typeof other === 'number') return made(other / this.data, OpCode.ConstantDiv, this, other);
+    if (typeof other === 'number') return make(other / this.data, OpCode.ConstantDiv, this, other);
     return checkValue(other).div(this);
   }
   private static constantDivBackward(this: Value): void {
@@ -359,7 +355,7 @@ export class Value {
   }
 
   rpow(other: Value | number): Value {
-    if (typeof other === 'number') return made(other ** this.data, OpCode.ConstantPow, this, other);
+    if (typeof other === 'number') return make(other ** this.data, OpCode.ConstantPow, this, other);
     return checkValue(other).pow(this);
   }
   private static constantPowBackward(this: Value): void {
@@ -369,7 +365,7 @@ export class Value {
   }
 
   relu(): Value {
-    return made(this.data > 0 ? this.data : 0, OpCode.Relu, this, null);
+    return make(this.data > 0 ? this.data : 0, OpCode.Relu, this, null);
   }
   private static reluBackward(this: Value): void {
     if (this.data > 0) (this.operand as Value).grad += this.grad;
@@ -377,7 +373,7 @@ export class Value {
 
   tanh(): Value {
     // Math.tanh saturates to ±1 instead of overflowing.
-    return made(Math.tanh(this.data), OpCode.Tanh, this, null);
+    return make(Math.tanh(this.data), OpCode.Tanh, this, null);
   }
   private static tanhBackward(this: Value): void {
     (this.operand as Value).grad += (1 - this.data * this.data) * this.grad;
@@ -387,21 +383,21 @@ export class Value {
     // Each branch exponentiates a non-positive number, so neither overflows.
     const x = this.data;
     const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return made(s, OpCode.Sigmoid, this, null);
+    return make(s, OpCode.Sigmoid, this, null);
   }
   private static sigmoidBackward(this: Value): void {
     (this.operand as Value).grad += this.data * (1 - this.data) * this.grad;
   }
 
   exp(): Value {
-    return made(Math.exp(this.data), OpCode.Exp, this, null);
+    return make(Math.exp(this.data), OpCode.Exp, this, null);
   }
   private static expBackward(this: Value): void {
     (this.operand as Value).grad += this.data * this.grad;
   }
 
   log(): Value {
-    return made(Math.log(this.data), OpCode.Log, this, null);
+    return make(Math.log(this.data), OpCode.Log, this, null);
   }
   private static logBackward(this: Value): void {
     const a = this.operand as Value;
@@ -414,35 +410,34 @@ export class Value {
    * recomputed from zero on each call, so calling it twice adds the same gradient twice.
    */
   backward(): void {
-    // The order goes into an array kept from one backward to the next: a training step sorts
-    // tens of thousands of nodes, and growing a fresh array for them each step costs more than
-    // the sort itself. A backward run from inside a custom `_backward` gets an array of its own.
-    const order = sortBuffer[0] === undefined ? sortBuffer : [];
-    const n = sortInto(this, order);
-    try {
-      for (let i = 0; i < n; i++) {
-        const node = order[i]!;
-        if (node.code !== OpCode.Leaf) node.grad = 0;
-      }
-      this.grad = this.code !== OpCode.Leaf ? 1 : this.grad + 1;
-      for (let i = n - 1; i >= 0; i--) order[i]!._backward();
-    } finally {
-      release(order, n); // the kept array must not keep the graph alive
+    if (this.code === OpCode.Leaf) {
+      this.grad += 1;
+      return;
     }
+    this.grad = 1;
+    sweep(this, null, null);
   }
 
   /**
-   * Every node reachable from this one, children before parents, each once. A node met again
-   * while its own operands are still being visited closes a cycle, which no order can put
-   * right: that is an error.
+   * Every node reachable from this one, children before parents, each once: in the order they
+   * were made.
    * @internal
    */
   topologicalOrder(): Value[] {
-    const order: (Value | undefined)[] = sortBuffer[0] === undefined ? sortBuffer : [];
-    const n = sortInto(this, order);
-    const copy = order.slice(0, n) as Value[];
-    release(order, n);
-    return copy;
+    if (this.code === OpCode.Leaf) return [this];
+    const interior: Value[] = [];
+    const leaves = new Set<Value>();
+    sweep(this, interior, leaves);
+    interior.reverse();
+    // The leaves merged in, by id.
+    const sortedLeaves = [...leaves].sort((a, b) => a.id - b.id);
+    const order: Value[] = [];
+    let i = 0;
+    for (const node of interior) {
+      while (i < sortedLeaves.length && sortedLeaves[i].id < node.id) order.push(sortedLeaves[i++]);
+      order.push(node);
+    }
+    return order;
   }
 
   toString(): string {
@@ -478,133 +473,16 @@ export class Value {
 }
 
 /** A new interior node: how every operation makes its result. */
-function made(data: number, code: OpCode, operand: Value['operand'], other: Value['other']): Value {
+function make(data: number, code: OpCode, operand: Value['operand'], other: Value['other']): Value {
   const node = new Value(data);
-  node.code = code;
+  const { block } = node;
+  const slot = node.id & SLOT;
+  block.code[slot] = code;
   node.operand = operand;
-  node.other = other;
+  if (typeof other === 'number') block.constant[slot] = other;
+  else node.other = other;
   return node;
 }
-
-/**
- * Scratch arrays for the topological sort, kept between sorts (see `backward`): the order
- * found, the path of nodes being visited, and for each of those the operand to visit next.
- * An entry is set back to undefined once used, so the arrays hold no node between sorts.
- */
-const sortBuffer: (Value | undefined)[] = [];
-const path: (Value | undefined)[] = [];
-let nextOperand = new Int32Array(64);
-/** Above this many entries the arrays are dropped after use rather than kept (a 1e7 chain). */
-const KEPT_SCRATCH = 1 << 20;
-
-/**
- * Writes the nodes reachable from `root` into `order`, children before parents, and returns
- * how many. Iterative, an explicit path instead of recursion, so that a chain of millions of
- * nodes cannot overflow the call stack. A node's `mark` holds its visit state: `visitEpoch - 1`
- * while its operands are being visited, `visitEpoch` once it is in the order.
- */
-function sortInto(root: Value, order: (Value | undefined)[]): number {
-  const done = (visitEpoch += 2);
-  const visiting = done - 1;
-  let n = 0;
-  let depth = 1;
-  path[0] = root;
-  nextOperand[0] = 0;
-  root.mark = visiting;
-  while (depth > 0) {
-    const node = path[depth - 1]!;
-    // The next operand to visit. Those in the order already (a layer's inputs, read by every
-    // neuron) are passed over, and leaves (weights), which have no operands to visit first, go
-    // into the order as they are met: neither needs a turn of the outer loop.
-    let child: Value | undefined;
-    let i = nextOperand[depth - 1];
-    const list = node.code >= OpCode.Sum ? (node.operand as (Value | number)[]) : undefined;
-    while (child === undefined) {
-      const operand = list ? (i < list.length ? list[i] : undefined) : operandAt(node, i);
-      if (operand === undefined) break;
-      i++;
-      if (typeof operand === 'number' || operand.mark === done) continue;
-      if (operand.code === OpCode.Leaf && operand.mark !== visiting) {
-        operand.mark = done;
-        order[n++] = operand;
-      } else {
-        child = operand;
-      }
-    }
-    nextOperand[depth - 1] = i;
-    if (child === undefined) {
-      node.mark = done;
-      order[n++] = node;
-      path[--depth] = undefined;
-    } else {
-      if (child.mark === visiting) {
-        release(path, depth);
-        release(order, n);
-        throw cycleError(child);
-      }
-      child.mark = visiting;
-      if (depth === nextOperand.length) {
-        const larger = new Int32Array(depth * 2);
-        larger.set(nextOperand);
-        nextOperand = larger;
-      }
-      nextOperand[depth] = 0;
-      path[depth++] = child;
-    }
-  }
-  if (path.length > KEPT_SCRATCH) path.length = 0;
-  if (nextOperand.length > KEPT_SCRATCH) nextOperand = new Int32Array(64);
-  return n;
-}
-
-/** Empties the first n entries of a scratch array, or all of it if it grew too large to keep. */
-function release(array: (Value | undefined)[], n: number): void {
-  if (array.length > KEPT_SCRATCH) array.length = 0;
-  else array.fill(undefined, 0, n);
-}
-
-/** Operand `i` of a node (a number for a constant term of a sum), or undefined past the last. */
-function operandAt(node: Value, i: number): Value | number | undefined {
-  const code = node.code;
-  if (code >= OpCode.Sum) return (node.operand as (Value | number)[])[i];
-  if (code >= OpCode.Add)
-    return i === 0 ? (node.operand as Value) : i === 1 ? (node.other as Value) : undefined;
-  if (code !== OpCode.Leaf && i === 0) return node.operand as Value;
-  return undefined;
-}
-
-function cycleError(node: Value): Error {
-  const name = node.label ? `'${node.label}' ` : '';
-  return new Error(
-    `the graph has a cycle through ${name}${node} (op '${node.op}'): a node cannot depend on itself`,
-  );
-}
-
-const SYMBOLS: Record<OpCode, string> = {
-  [OpCode.Leaf]: '',
-  [OpCode.Neg]: 'neg',
-  [OpCode.Relu]: 'relu',
-  [OpCode.Tanh]: 'tanh',
-  [OpCode.Sigmoid]: 'sigmoid',
-  [OpCode.Exp]: 'exp',
-  [OpCode.Log]: 'log',
-  [OpCode.AddConstant]: '+',
-  [OpCode.SubConstant]: '-',
-  [OpCode.ConstantSub]: '-',
-  [OpCode.MulConstant]: '*',
-  [OpCode.DivConstant]: '/',
-  [OpCode.ConstantDiv]: '/',
-  [OpCode.PowConstant]: '**',
-  [OpCode.ConstantPow]: '**',
-  [OpCode.Add]: '+',
-  [OpCode.Sub]: '-',
-  [OpCode.Mul]: '*',
-  [OpCode.Div]: '/',
-  [OpCode.Pow]: '**',
-  [OpCode.Sum]: 'sum',
-  [OpCode.WeightedSum]: 'w·x+b',
-  [OpCode.Custom]: '',
-};
 
 function noop(): void {}
 

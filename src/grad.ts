@@ -53,8 +53,8 @@ export function grad(
 
   const order = output.topologicalOrder();
   const n = order.length;
-  // Positions go into the nodes' marks, the engine's scratch space for walks over the graph, as
-  // the Tape's do, rather than into a Map, which would hash every node at each lookup.
+  // Positions go into the nodes' marks, scratch space for numbering a graph, as the Tape's do,
+  // rather than into a Map, which would hash every node at each lookup.
   for (let i = 0; i < n; i++) order[i].mark = -1 - i;
   const positionOf = (node: Value): number => {
     const p = -1 - node.mark;

@@ -973,26 +973,12 @@ function grown<T extends Uint8Array | Int32Array | Float64Array>(array: T, neede
   return larger;
 }
 
-/** Whether the sort has placed `node` among the first n of `order` (see ON_PATH). */
-function placed(order: readonly (Value | undefined)[], node: Value, n: number): boolean {
-  const at = -1 - node.mark;
-  return at < n && at >= 0 && order[at] === node;
-}
-
 /**
  * The recorder's arrays (some 60 bytes a node) are kept between recordings, as long as they
  * hold no more than this many nodes: a few megabytes, not the hundreds a huge graph needs.
  */
 const KEPT_NODES = 1 << 17;
 let keptRecorder: Recorder | undefined;
-
-/**
- * A Value's `mark` while the recorder's sort visits its operands: -1 - (ON_PATH + its depth on
- * the path); once sorted, -1 - its position. Both stay small integers, the field's kind in V8.
- * Either is checked against the path or the order before it is believed, since the marks of
- * earlier recordings stay on their nodes.
- */
-const ON_PATH = 2 ** 29;
 
 /**
  * Plans a recording: sorts the graph, and decides which nodes fold into which sums. Every array
@@ -1013,9 +999,6 @@ class Recorder {
   readonly order: (Value | undefined)[] = [];
   nodeCount = 0;
   leafCount = 0;
-  /** The sort's path of nodes being visited, and for each the operand to visit next. */
-  private readonly path: (Value | undefined)[] = [];
-  private next = new Int32Array(64);
 
   // By node position.
   /** Each node's operation, and its operands by position (-1: none). */
@@ -1111,72 +1094,24 @@ class Recorder {
   /**
    * Puts the nodes reachable from `root` in `order`, children before parents, and returns how
    * many; each node's `mark` becomes -1 - its position, and its operation and operands by
-   * position go into the per-node arrays as it is placed, while the node is at hand.
+   * position go into the per-node arrays.
    *
-   * The order must be the one Value.backward() runs the nodes in (replay is bit for bit only
-   * if the tape's gradients are written in eager's order), so this is the engine's sort
-   * (`sortInto` in engine.ts), the same depth-first walk over the same operands in the same
-   * order; the engine's topologicalOrder() would do, but copies the order and is then walked
-   * again, which costs more than the sort itself. A cycle is left to topologicalOrder() to
-   * report, with the engine's own error.
+   * The order is the engine's topological order, the order the nodes were made in, which
+   * Value.backward() runs newest first: replay is bit for bit only if the tape's gradients are
+   * written in eager's order. A cycle gets the engine's own error.
    */
   private sort(root: Value): number {
-    const { order, path } = this;
-    let next = this.next;
-    let n = 0;
-    let depth = 1;
+    const sorted = root.topologicalOrder();
+    const n = sorted.length;
+    const { order } = this;
     let unsupported = -1;
     this.leafCount = this.listCount = 0;
-    path[0] = root;
-    next[0] = 0;
-    root.mark = -1 - ON_PATH;
-    while (depth > 0) {
-      const node = path[depth - 1]!;
-      const c = node.code;
-      let k = next[depth - 1];
-      // The engine's operandAt: a list's entries, or `operand` then `other` (two operands), or
-      // `operand` (one), or none (a leaf). Operands placed already (most of them: a layer's
-      // weights and inputs, used by every neuron and point) are passed over here, rather than
-      // by a turn of the outer loop each.
-      let child: Value | undefined;
-      if (c >= OpCode.Sum) {
-        const list = node.operand as readonly (Value | number)[];
-        while (k < list.length && child === undefined) {
-          const x = list[k++];
-          if (typeof x !== 'number' && !placed(order, x, n)) child = x;
-        }
-      } else if (c !== OpCode.Leaf) {
-        if (k === 0) {
-          k = 1;
-          if (!placed(order, node.operand as Value, n)) child = node.operand as Value;
-        }
-        if (child === undefined && k === 1 && c >= OpCode.Add) {
-          k = 2;
-          if (!placed(order, node.other as Value, n)) child = node.other as Value;
-        }
-      }
-      next[depth - 1] = k;
-      if (child === undefined) {
-        path[--depth] = undefined;
-        if (n === this.code.length) this.growNodes(2 * n + 64);
-        if (!this.place(node, n) && unsupported < 0) unsupported = n;
-        order[n++] = node;
-      } else {
-        const at = -1 - child.mark;
-        const onPath = at - ON_PATH;
-        if (onPath >= 0 && onPath < depth && path[onPath] === child) {
-          path.fill(undefined, 0, depth);
-          this.nodeCount = n;
-          root.topologicalOrder(); // throws the engine's error for the cycle
-          throw new Error('the graph has a cycle');
-        }
-        child.mark = -1 - ON_PATH - depth;
-        if (depth === next.length) next = this.next = grown(next, 2 * depth);
-        next[depth] = 0;
-        path[depth++] = child;
-      }
+    if (n > this.code.length) this.growNodes(n);
+    for (let p = 0; p < n; p++) {
+      const node = sorted[p];
+      if (!this.place(node, p) && unsupported < 0) unsupported = p;
+      order[p] = node;
     }
-    if (path.length > KEPT_NODES) path.length = 0;
     this.nodeCount = n;
     this.listStart[n] = this.listCount;
     if (unsupported >= 0) {
@@ -1239,8 +1174,12 @@ class Recorder {
     return true;
   }
 
-  /** Makes room in every per-node array for `capacity` nodes. */
-  private growNodes(capacity: number): void {
+  /**
+   * Makes room in every per-node array for `needed` nodes, and the same room in each: grown
+   * one by one, an array that doubled past `needed` would outgrow one that did not.
+   */
+  private growNodes(needed: number): void {
+    const capacity = Math.max(needed, 2 * this.code.length);
     this.code = grown(this.code, capacity);
     this.first = grown(this.first, capacity);
     this.second = grown(this.second, capacity);

@@ -42,7 +42,7 @@ describe('drawDot', () => {
     expect(dot).toContain('n0 [label="{ a | data 4.0000 | grad -6.0000 }"];');
     expect(dot).toContain('n6 [label="{ L | data -8.0000 | grad 1.0000 }"];');
     expect(dot).toMatch(
-      /n6_op \[label="\*", shape=ellipse\];\n {2}n6_op -> n6;\n {2}n4 -> n6_op;\n {2}n5 -> n6_op;/,
+      /n6_op \[label="\*", shape=ellipse\];\n {2}n6_op -> n6;\n {2}n5 -> n6_op;\n {2}n3 -> n6_op;/,
     );
   });
 

@@ -1,0 +1,113 @@
+/**
+ * How a node is laid out, for speed: what `Value` (engine.ts) is made of below its fields. A
+ * training step makes tens of thousands of nodes (microgpt: about 35,000), and what a node
+ * costs is measured by `npm run bench -- microgpt`, in time and in memory a node.
+ *
+ * A Value is a handle: its block and its id. The numbers of 16,384 nodes made one after another
+ * sit in one block's typed arrays, so that the garbage collector has one small object a node to
+ * move (a handle of four fields) instead of three (a node with two boxed numbers), and the
+ * operation is a code in a byte.
+ */
+
+/**
+ * The operation that made a node. The groups tell the sweep and the Tape where the operands are.
+ * @internal
+ */
+export enum OpCode {
+  Leaf,
+  // One operand, in `operand`.
+  Neg,
+  Relu,
+  Tanh,
+  Sigmoid,
+  Exp,
+  Log,
+  // One operand in `operand`, and a number in `other`.
+  AddConstant,
+  /** operand - constant */
+  SubConstant,
+  /** constant - operand */
+  ConstantSub,
+  MulConstant,
+  /** operand / constant */
+  DivConstant,
+  /** constant / operand */
+  ConstantDiv,
+  /** operand ** constant */
+  PowConstant,
+  /** constant ** operand */
+  ConstantPow,
+  // Two operands, `operand` and `other`.
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  // A list of operands in `operand`: Value.sum's terms (numbers among them), a weighted sum's
+  // bias then each weight and its input (a number or a Value), or a custom operation's children
+  // (with its name in `other`).
+  Sum,
+  WeightedSum,
+  Custom,
+}
+
+/** How many nodes a block holds. */
+const BLOCK_SIZE = 16384;
+/** The bits of an id that give its node's slot in its block. */
+export const SLOT = BLOCK_SIZE - 1;
+
+/**
+ * The numbers and operands of BLOCK_SIZE nodes made one after another. A block lives as long
+ * as any of its nodes: a node's handle holds its block.
+ * @internal
+ */
+export class Block {
+  readonly data = new Float64Array(BLOCK_SIZE);
+  readonly grad = new Float64Array(BLOCK_SIZE);
+  readonly code = new Uint8Array(BLOCK_SIZE);
+  /** The second operand when it is a number constant (`x * 2`). */
+  readonly constant = new Float64Array(BLOCK_SIZE);
+  /** Scratch space for code that numbers a graph's nodes (a Tape recording, grad); the engine does not read it. */
+  readonly mark = new Int32Array(BLOCK_SIZE);
+  /** How many of the slots are taken. */
+  used = 0;
+
+  /** `first` is the id of the block's first node. */
+  constructor(readonly first: number) {}
+}
+
+/** The block new nodes go in. */
+let current = new Block(0);
+
+/** The block the next node goes in: a new one when the last is full. */
+export function blockForNext(): Block {
+  if (current.used === BLOCK_SIZE) current = new Block(current.first + BLOCK_SIZE);
+  return current;
+}
+
+/** The name `op` gives each operation (and `drawDot` shows). */
+export const SYMBOLS: Record<OpCode, string> = {
+  [OpCode.Leaf]: '',
+  [OpCode.Neg]: 'neg',
+  [OpCode.Relu]: 'relu',
+  [OpCode.Tanh]: 'tanh',
+  [OpCode.Sigmoid]: 'sigmoid',
+  [OpCode.Exp]: 'exp',
+  [OpCode.Log]: 'log',
+  [OpCode.AddConstant]: '+',
+  [OpCode.SubConstant]: '-',
+  [OpCode.ConstantSub]: '-',
+  [OpCode.MulConstant]: '*',
+  [OpCode.DivConstant]: '/',
+  [OpCode.ConstantDiv]: '/',
+  [OpCode.PowConstant]: '**',
+  [OpCode.ConstantPow]: '**',
+  [OpCode.Add]: '+',
+  [OpCode.Sub]: '-',
+  [OpCode.Mul]: '*',
+  [OpCode.Div]: '/',
+  [OpCode.Pow]: '**',
+  [OpCode.Sum]: 'sum',
+  [OpCode.WeightedSum]: 'w·x+b',
+  [OpCode.Custom]: '',
+};

@@ -1,0 +1,124 @@
+/**
+ * The order backward runs in, with no sort. Nodes are numbered as they are made (`Value.id`),
+ * and a node is always made after its operands: counting down from the output visits every
+ * node after all of its users. Against the depth-first sort it replaced (micrograd's
+ * `build_topo`, written without recursion), this walks each edge once instead of twice: see the
+ * bench's microgpt figures.
+ */
+import type { Value } from '../engine';
+import { OpCode } from './layout';
+
+/**
+ * The sweep's queue, kept between sweeps: slot k holds the node made
+ * k nodes before the sweep's newest, once a gradient has reached it. A slot is set back to
+ * undefined as its node is run, so the array holds no node between sweeps.
+ */
+const sweepSlots: (Value | undefined)[] = [];
+let sweeping = false;
+/** Above this many slots the array is dropped after use rather than kept (a 1e7 chain). */
+const KEPT_SCRATCH = 1 << 20;
+/** How much further back than twice the nodes queued so far a node may be, and not wait in `far`. */
+const FAR = 1 << 16;
+
+/**
+ * Visits every interior node reachable from `root`, newest first: a node is made after its
+ * operands, so that is each node after all of its users, a reverse topological order found
+ * with no sort. With no `interior` list to fill, this is backward: a node's gradient is set
+ * to zero when a user first reaches it, and its `_backward` runs on its visit. Otherwise the
+ * nodes go into `interior` and the leaves met into `leaves`, and no gradient changes.
+ *
+ * The queue is indexed by age relative to the newest node, so a graph made in one go (a
+ * training step) fills a dense range. A node far older than the others (a constant made once
+ * before a loop) would stretch that range: it waits in `far` until the range is swept, and the
+ * sweep goes on from the newest node waiting.
+ */
+export function sweep(root: Value, interior: Value[] | null, leaves: Set<Value> | null): void {
+  const slots = sweeping ? [] : sweepSlots;
+  const outer = sweeping;
+  sweeping = true;
+  let far: Value[] = [];
+  let top = root.id;
+  let k = 0;
+  let last = 0;
+  let queued = 1;
+  let farFrom = Infinity;
+  slots[0] = root;
+  /** Queues `x`, an operand of `user`, unless it is a leaf or queued already. */
+  const reach = (user: Value, x: Value): void => {
+    if (x.id >= user.id) throw cycleError(user);
+    if (x.code === OpCode.Leaf) {
+      leaves?.add(x);
+      return;
+    }
+    const at = top - x.id;
+    if (at < farFrom) {
+      if (slots[at] === x) return;
+      if (at <= 2 * queued + FAR) {
+        slots[at] = x;
+        if (at > last) last = at;
+        queued++;
+        if (!interior) x.grad = 0;
+        return;
+      }
+      farFrom = at;
+    }
+    if (far.includes(x)) return;
+    far.push(x);
+    queued++;
+    if (!interior) x.grad = 0;
+  };
+  try {
+    for (;;) {
+      for (; k <= last; k++) {
+        const node = slots[k];
+        if (node === undefined) continue;
+        slots[k] = undefined;
+        const code = node.code;
+        if (code >= OpCode.Sum) {
+          const list = node.operand as (Value | number)[];
+          for (let i = 0; i < list.length; i++) {
+            const x = list[i];
+            if (typeof x !== 'number') reach(node, x);
+          }
+        } else {
+          reach(node, node.operand as Value);
+          if (code >= OpCode.Add) reach(node, node.other as Value);
+        }
+        if (interior) interior.push(node);
+        else node._backward();
+      }
+      if (far.length === 0) break;
+      // On from the newest node left waiting.
+      const waiting = far.sort((a, b) => b.id - a.id);
+      far = [];
+      top = waiting[0].id;
+      k = last = 0;
+      farFrom = Infinity;
+      for (const x of waiting) {
+        const at = top - x.id;
+        if (at < farFrom && at <= 2 * queued + FAR) {
+          slots[at] = x;
+          last = at;
+        } else {
+          far.push(x);
+          farFrom = Math.min(farFrom, at);
+        }
+      }
+    }
+  } finally {
+    sweeping = outer;
+    if (slots.length > KEPT_SCRATCH) slots.length = 0;
+    else slots.fill(undefined, k, last + 1);
+  }
+}
+
+/**
+ * A node's operands are made before it, so an operand made after its user can only come from
+ * changing the engine's fields behind its back, as a cycle does.
+ */
+function cycleError(node: Value): Error {
+  const name = node.label ? `'${node.label}' ` : '';
+  return new Error(
+    `the graph has a cycle through ${name}${node} (op '${node.op}'): a node cannot depend on itself, nor on a node made after it`,
+  );
+}
