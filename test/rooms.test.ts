@@ -8,11 +8,14 @@ import * as ts from 'typescript';
 
 const SRC = path.join(__dirname, '..', 'src');
 
-/** The rooms in order; a file's room is the first whose pattern matches its path in src/. */
+/**
+ * The rooms in order; a file's room is the first whose pattern matches its path in src/ (a
+ * module may grow into a folder of its name: src/engine/ beside src/engine.ts).
+ */
 const ROOMS: [string, RegExp][] = [
-  ['the base', /^(engine|runtime|checks|math|random)\.ts$/],
-  ['the modules', /^(tape|nn|losses|optim|anomaly)\.ts$/],
-  ['grad', /^grad\.ts$/],
+  ['the base', /^(engine|runtime|checks|math|random)(\.ts$|\/)/],
+  ['the modules', /^(tape|nn|losses|optim|anomaly)(\.ts$|\/)/],
+  ['grad', /^grad(\.ts$|\/)/],
   ['data', /^data\//],
   ['io', /^io\//],
   ['viz', /^viz\//],
