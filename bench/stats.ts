@@ -13,7 +13,7 @@ export interface Figure {
   key: string;
   label: string;
   value: number;
-  unit: 'ms' | 'MiB' | 'bytes' | 'loss' | 'steps/s';
+  unit: 'ms' | 'ns' | 'MiB' | 'bytes' | 'loss' | 'steps/s';
   /** The figure over its workload's floor, both measured in the same process. */
   ratio?: number;
 }
