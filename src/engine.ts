@@ -16,6 +16,7 @@
  */
 import { Block, blockForNext, OpCode, SLOT, SYMBOLS } from './engine/layout';
 import { sweep } from './engine/sweep';
+import { sigmoid } from './math';
 
 export { OpCode } from './engine/layout';
 
@@ -380,10 +381,7 @@ export class Value {
   }
 
   sigmoid(): Value {
-    // Each branch exponentiates a non-positive number, so neither overflows.
-    const x = this.data;
-    const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return make(s, OpCode.Sigmoid, this, null);
+    return make(sigmoid(this.data), OpCode.Sigmoid, this, null); // math.ts: neither branch overflows
   }
   private static sigmoidBackward(this: Value): void {
     (this.operand as Value).grad += this.data * (1 - this.data) * this.grad;
