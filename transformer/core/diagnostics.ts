@@ -10,6 +10,7 @@
  * operator is planned, on the user's own operands, and costs a few flag tests; its findings are
  * shown only when the checker has something to say about the rewritten code.
  */
+import { accumulatorAdvice } from './accumulator-advice';
 import type * as ts from 'typescript';
 import type { PositionMaps } from './position-map';
 
@@ -196,7 +197,7 @@ export function reexpressDiagnostics<D extends ts.Diagnostic>(
     if (!operator) kept.push(diagnostic);
     else claimed.add(operator);
   }
-  if (claimed.size === 0) return kept.map((d) => withReduceAdvice(tsi, file, d));
+  if (claimed.size === 0) return kept.map((d) => withAdvice(tsi, file, d));
   const said: ts.Diagnostic[] = [];
   const reported = new Set<RewrittenOperator>();
   const inner = [...claimed].sort(
@@ -221,7 +222,7 @@ export function reexpressDiagnostics<D extends ts.Diagnostic>(
     said.push(diagnosticAt(tsi, file.original, cannotApply(tsi, checker, file, operator)));
     reported.add(operator);
   }
-  return [...kept.map((d) => withReduceAdvice(tsi, file, d)), ...said];
+  return [...kept.map((d) => withAdvice(tsi, file, d)), ...said];
 }
 
 /** Codes of the checker's complaints about an operand as a whole, as the rewritten call puts them. */
@@ -346,14 +347,44 @@ function reduceHint(
   ];
 }
 
-/** tsc's own TS2769 on a number-seeded `reduce` whose callback has rewritten arithmetic, with the advice. */
-function withReduceAdvice<D extends ts.Diagnostic>(
+/** tsc's own diagnostic, with the way to write it where it is about a Python habit that does not carry over. */
+function withAdvice<D extends ts.Diagnostic>(
   tsi: typeof ts,
   file: RewrittenFileView,
   diagnostic: D,
 ): D {
-  if (diagnostic.code !== 2769) return diagnostic;
-  const at = file.maps.toOriginal(diagnostic.start!);
+  if (diagnostic.start === undefined) return diagnostic;
+  const at = file.maps.toOriginal(diagnostic.start);
+  const { messageText } = diagnostic;
+  const advice =
+    reduceAdviceAt(tsi, file, diagnostic.code, at) ??
+    accumulatorAdvice(
+      tsi,
+      file.original,
+      at,
+      diagnostic.code,
+      tsi.flattenDiagnosticMessageText(messageText, ' '),
+    );
+  if (advice === undefined) return diagnostic;
+  return {
+    ...diagnostic,
+    messageText: {
+      messageText: `${typeof messageText === 'string' ? messageText : messageText.messageText} ${advice}`,
+      category: diagnostic.category,
+      code: diagnostic.code,
+      next: typeof messageText === 'string' ? undefined : messageText.next,
+    },
+  };
+}
+
+/** For tsc's own TS2769 on a number-seeded `reduce` whose callback has rewritten arithmetic, the advice. */
+function reduceAdviceAt(
+  tsi: typeof ts,
+  file: RewrittenFileView,
+  code: number,
+  at: number,
+): string | undefined {
+  if (code !== 2769) return undefined;
   const call = numberSeededReduce(
     tsi,
     file.original,
@@ -362,17 +393,7 @@ function withReduceAdvice<D extends ts.Diagnostic>(
       (name.getStart(file.original) === at || callback.getStart(file.original) === at) &&
       file.operators.some((o) => within(o.expression, callback)),
   );
-  if (!call) return diagnostic;
-  const { messageText } = diagnostic;
-  return {
-    ...diagnostic,
-    messageText: {
-      messageText: `${typeof messageText === 'string' ? messageText : messageText.messageText} ${reduceAdvice(file.original, call)}`,
-      category: diagnostic.category,
-      code: diagnostic.code,
-      next: typeof messageText === 'string' ? undefined : messageText.next,
-    },
-  };
+  return call && reduceAdvice(file.original, call);
 }
 
 type ReduceCall = ts.CallExpression & { expression: ts.PropertyAccessExpression };
