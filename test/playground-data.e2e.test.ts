@@ -88,6 +88,8 @@ test('step 0 shows the untrained loss beside the accuracy: both figures, not a d
   expect(await page.textContent('#steps')).toBe('0');
   expect(await page.textContent('#loss-value')).toMatch(/^\d+\.\d{4}$/);
   expect(await page.textContent('#accuracy')).toMatch(/^\d+\.\d%$/);
+  // The chart's right axis is the accuracy's, for classes.
+  expect(await page.$$('#curves .tick.accuracy')).toHaveLength(5);
 });
 
 test('a pasted CSV trains: its columns are the inputs and its label the classes', async () => {
@@ -241,6 +243,10 @@ test.each<[Config['dataset']]>([['plane'], ['multigauss']])(
     const first = await loss();
     await playPast(300);
     expect(await loss()).toBeLessThan(first / 3);
+    // No accuracy: neither its figures nor its axis and curve.
+    expect(await page.isVisible('#test-accuracy')).toBe(false);
+    expect(await page.$$('#curves .tick.accuracy, #curves path.accuracy')).toHaveLength(0);
+    expect(await page.getAttribute('#curves path.curve.loss', 'd')).toMatch(/^M[\d.]+ [\d.]+L/);
     await page.screenshot({ path: path.join(shots, `data-3-${dataset}.png`) });
   },
   90_000,

@@ -1,7 +1,7 @@
 /**
  * The training curves as an SVG chart: the loss, and dashed the test points' loss, against the
  * left axis (linear or logarithmic),
- * the accuracy against the right (0 to 100%), the steps along the bottom.
+ * the accuracy against the right (0 to 100%; none for regression), the steps along the bottom.
  */
 import { linearTicks, logTicks, thin, tickLabel } from './scales';
 
@@ -25,8 +25,16 @@ function element(name: string, attributes: Record<string, string | number>, text
   return made;
 }
 
-/** Redraws the chart of the history, the loss on a logarithmic axis when `logLoss`. */
-export function drawCurves(chart: SVGSVGElement, history: readonly Progress[], logLoss: boolean) {
+/**
+ * Redraws the chart of the history, the loss on a logarithmic axis when `logLoss`, the accuracy
+ * and its axis when `withAccuracy` (not for regression, which has none).
+ */
+export function drawCurves(
+  chart: SVGSVGElement,
+  history: readonly Progress[],
+  logLoss: boolean,
+  withAccuracy: boolean,
+) {
   const last = history.length > 0 ? history[history.length - 1].step : 0;
   // Whole steps: an axis at least 5 long never ticks halves.
   const steps = linearTicks(0, Math.max(5, last));
@@ -62,7 +70,7 @@ export function drawCurves(chart: SVGSVGElement, history: readonly Progress[], l
       ),
     );
   }
-  for (const tick of ACCURACY_TICKS) {
+  for (const tick of withAccuracy ? ACCURACY_TICKS : []) {
     const y = accuracyY(tick);
     parts.push(
       element('line', { class: 'mark', x1: PLOT.right, x2: PLOT.right + 4, y1: y, y2: y }),
@@ -104,8 +112,8 @@ export function drawCurves(chart: SVGSVGElement, history: readonly Progress[], l
   parts.push(
     curve(drawn, (h) => [x(h.step), lossY(h.loss)], 'loss'),
     curve(drawn, (h) => [x(h.step), lossY(h.testLoss)], 'test-loss'),
-    curve(drawn, (h) => [x(h.step), accuracyY(h.accuracy)], 'accuracy'),
   );
+  if (withAccuracy) parts.push(curve(drawn, (h) => [x(h.step), accuracyY(h.accuracy)], 'accuracy'));
   chart.replaceChildren(...parts);
 }
 

@@ -342,7 +342,14 @@ function drawPlot(): void {
 }
 
 function redrawCurves(): void {
-  drawCurves(document.querySelector<SVGSVGElement>('#curves')!, history, logLoss.checked);
+  // Regression has no accuracy to draw: its data has no classes.
+  const withAccuracy = shown === undefined || shown.train.classes !== undefined;
+  drawCurves(
+    document.querySelector<SVGSVGElement>('#curves')!,
+    history,
+    logLoss.checked,
+    withAccuracy,
+  );
 }
 
 /** Asks for the graph of the point traced, with the neurons opened, as the model is now. */
