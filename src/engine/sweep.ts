@@ -46,7 +46,8 @@ export function sweep(root: Value, interior: Value[] | null, leaves: Set<Value> 
   /** Queues `x`, an operand of `user`, unless it is a leaf or queued already. */
   const reach = (user: Value, x: Value): void => {
     if (x.id >= user.id) throw cycleError(user);
-    if (x.code === OpCode.Leaf) {
+    if (x.operand === null) {
+      // A leaf: nothing to visit.
       leaves?.add(x);
       return;
     }
