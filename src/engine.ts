@@ -442,6 +442,16 @@ export class Value {
     return `Value(data=${this.data}, grad=${this.grad})`;
   }
 
+  /** What console.log shows in Node, as micrograd's repr: the numbers, not the block they sit in. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** What JSON.stringify writes: the numbers and the operation, not the block they sit in. */
+  toJSON(): { data: number; grad: number; op: string } {
+    return { data: this.data, grad: this.grad, op: this.op };
+  }
+
   /** Each operation's backward, by code. */
   private static readonly backwardByCode: Record<OpCode, Backward> = {
     [OpCode.Leaf]: noop,

@@ -1,3 +1,4 @@
+import { inspect } from 'util';
 import { Value } from '../src';
 import { autogradGradient, expectClose, numericGradient } from './helpers';
 
@@ -463,5 +464,15 @@ describe('bad input', () => {
     const v = new Value(3);
     expect(Value.from(v)).toBe(v);
     expect(Value.from(4).data).toBe(4);
+  });
+});
+
+describe('printed', () => {
+  test('console.log and JSON.stringify show a node’s numbers, not the block they are stored in', () => {
+    const y = new Value(2).mul(3);
+    y.backward();
+    expect(inspect(y)).toBe('Value(data=6, grad=1)');
+    expect(inspect([y])).toBe('[ Value(data=6, grad=1) ]');
+    expect(JSON.stringify(y)).toBe('{"data":6,"grad":1,"op":"*3"}');
   });
 });
