@@ -115,7 +115,10 @@ test('a pasted CSV trains: its columns are the inputs and its label the classes'
 test.each([
   ['x1,x2,label\n1,2,0\n3,oops,1\n', "the CSV: line 3, column 'x2': 'oops' is not a number"],
   ['x1,x2,label\n1,2,0\n3,4\n', 'the CSV: line 3: expected as many cells as the header has, got 2'],
-  ['a,b,c,label\n1,2,3,0\n', 'the CSV: expected two columns of numbers'],
+  [
+    'a,b,c,label\n1,2,3,0\n',
+    "the CSV: expected two columns of numbers, the point's x1 and x2, then its label or target; got a, b, c",
+  ],
 ])('a CSV that cannot be read says where, as gradscript train does: %#', async (text, message) => {
   await page.fill('#csv-text', text);
   await page.click('#csv-read');

@@ -22,14 +22,15 @@ export interface OwnPoints {
  */
 export function pointsFromCsv(text: string): OwnPoints {
   const table = parseCsv(text);
-  const { columns, names } = table;
-  const inputs = names?.columns ?? [];
-  if (columns.length !== 2 || table.schema?.inputs.some((input) => input.kind !== 'number'))
+  const { names } = table;
+  // The CSV's columns before any was encoded: a column of text would be one input per category.
+  const columns = table.schema?.inputs ?? [];
+  if (columns.length !== 2 || columns.some((column) => column.kind !== 'number'))
     throw new Error(
-      `expected two columns of numbers, the point's x1 and x2, then its label or target; ` +
-        `got the inputs ${inputs.join(', ')}` +
-        (columns.length === 2 ? ', of which one is text' : ''),
+      "expected two columns of numbers, the point's x1 and x2, then its label or target; got " +
+        columns.map((c) => (c.kind === 'number' ? c.name : `${c.name} (text)`)).join(', '),
     );
+  const inputs = columns.map((column) => column.name);
   const rows = table.target.length;
   if (rows < OWN_POINTS.least || rows > OWN_POINTS.most)
     throw new Error(
