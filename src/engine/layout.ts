@@ -3,7 +3,7 @@
  * training step makes tens of thousands of nodes (microgpt: about 35,000), and what a node
  * costs is measured by `npm run bench -- microgpt`, in time and in memory a node.
  *
- * A Value is a handle: its block and its id. The numbers of 16,384 nodes made one after another
+ * A Value is a handle: its block and its id. The numbers of 2,048 nodes made one after another
  * sit in one block's typed arrays, so that the garbage collector has one small object a node to
  * move (a handle of four fields) instead of three (a node with two boxed numbers), and the
  * operation is a code in a byte.
@@ -51,29 +51,40 @@ export enum OpCode {
   Custom,
 }
 
-/** How many nodes a block holds. */
-const BLOCK_SIZE = 16384;
+/**
+ * How many nodes a block holds. A block lives as long as any of its nodes, so a Value kept
+ * alone keeps its block: 2,048 nodes (60 kB) is small enough for that, and large enough that
+ * making blocks costs nothing next to making the nodes.
+ */
+const BLOCK_SIZE = 2048;
 /** The bits of an id that give its node's slot in its block. */
 export const SLOT = BLOCK_SIZE - 1;
 
 /**
- * The numbers and operands of BLOCK_SIZE nodes made one after another. A block lives as long
- * as any of its nodes: a node's handle holds its block.
+ * The numbers of BLOCK_SIZE nodes made one after another, in one buffer (one allocation a
+ * block). A node's handle holds its block.
  * @internal
  */
 export class Block {
-  readonly data = new Float64Array(BLOCK_SIZE);
-  readonly grad = new Float64Array(BLOCK_SIZE);
-  readonly code = new Uint8Array(BLOCK_SIZE);
+  readonly data: Float64Array;
+  readonly grad: Float64Array;
   /** The second operand when it is a number constant (`x * 2`). */
-  readonly constant = new Float64Array(BLOCK_SIZE);
+  readonly constant: Float64Array;
   /** Scratch space for code that numbers a graph's nodes (a Tape recording, grad); the engine does not read it. */
-  readonly mark = new Int32Array(BLOCK_SIZE);
+  readonly mark: Int32Array;
+  readonly code: Uint8Array;
   /** How many of the slots are taken. */
   used = 0;
 
   /** `first` is the id of the block's first node. */
-  constructor(readonly first: number) {}
+  constructor(readonly first: number) {
+    const buffer = new ArrayBuffer(BLOCK_SIZE * (3 * 8 + 4 + 1));
+    this.data = new Float64Array(buffer, 0, BLOCK_SIZE);
+    this.grad = new Float64Array(buffer, 8 * BLOCK_SIZE, BLOCK_SIZE);
+    this.constant = new Float64Array(buffer, 16 * BLOCK_SIZE, BLOCK_SIZE);
+    this.mark = new Int32Array(buffer, 24 * BLOCK_SIZE, BLOCK_SIZE);
+    this.code = new Uint8Array(buffer, 28 * BLOCK_SIZE, BLOCK_SIZE);
+  }
 }
 
 /** The block new nodes go in. */
