@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { MLP, Tape, Value, hinge, l2, moons } from '../src';
+import { OpCode } from '../src/engine';
 import { build, graphs } from './random-graphs';
 
 /** Builds a graph on fresh leaves, backpropagates, and returns the output and leaf gradients. */
@@ -341,4 +342,97 @@ test('a cycle is an error when recording, as when sorting', () => {
   // Recording goes on working after the error.
   const d = new Value(2);
   expect(Tape.record(d.mul(d)).forward()).toBe(4);
+});
+
+/**
+ * Each op code as the engine makes it, from the leaves a and b and the number k, or null for the
+ * one the Tape does not record. The Tape's interpreter repeats each operation's math from
+ * engine.ts, for speed; the test below checks that the copies agree. A Record over OpCode, so
+ * that an op code added without a case here is a type error, and fails that test.
+ */
+const BUILD_OP: Record<OpCode, ((a: Value, b: Value, k: number) => Value) | null> = {
+  [OpCode.Leaf]: (a) => a,
+  [OpCode.Neg]: (a) => a.neg(),
+  [OpCode.Relu]: (a) => a.relu(),
+  [OpCode.Tanh]: (a) => a.tanh(),
+  [OpCode.Sigmoid]: (a) => a.sigmoid(),
+  [OpCode.Exp]: (a) => a.exp(),
+  [OpCode.Log]: (a) => a.log(),
+  [OpCode.AddConstant]: (a, _, k) => a.add(k),
+  [OpCode.SubConstant]: (a, _, k) => a.sub(k),
+  [OpCode.ConstantSub]: (a, _, k) => a.rsub(k),
+  [OpCode.MulConstant]: (a, _, k) => a.mul(k),
+  [OpCode.DivConstant]: (a, _, k) => a.div(k),
+  [OpCode.ConstantDiv]: (a, _, k) => a.rdiv(k),
+  [OpCode.PowConstant]: (a, _, k) => a.pow(k),
+  [OpCode.ConstantPow]: (a, _, k) => a.rpow(k),
+  [OpCode.Add]: (a, b) => a.add(b),
+  [OpCode.Sub]: (a, b) => a.sub(b),
+  [OpCode.Mul]: (a, b) => a.mul(b),
+  [OpCode.Div]: (a, b) => a.div(b),
+  [OpCode.Pow]: (a, b) => a.pow(b),
+  // a twice: its gradient gets both terms', in order.
+  [OpCode.Sum]: (a, b, k) => Value.sum([a, k, b, a]),
+  // A number input and a Value one; b is a weight and an input.
+  [OpCode.WeightedSum]: (a, b, k) => Value.weightedSum(a, [b, a], [k, b]),
+  // A custom operation's backward is the caller's own: the Tape refuses it (see the test above).
+  [OpCode.Custom]: null,
+};
+
+/** Zero of both signs, tiny, large, past exp's and log's range, and the numbers between. */
+const EDGE_INPUTS = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-300, 710, -746, 1e154, -1e308];
+const EDGE_CONSTANTS = [0, -0, 1, -1, 2, 0.5, -3, 1e300];
+/** The output's gradient into the op: the op's result is multiplied by a leaf s. */
+const UPSTREAM = [1, -3, 0, 1e300];
+
+/** A number as text that tells -0 from 0 and is the same only for the same double. */
+function exact(x: number): string {
+  return Object.is(x, -0) ? '-0' : String(x);
+}
+
+test("every op's forward and backward on a Tape replay eager's bit for bit, at edge values", () => {
+  const opCodes = Object.values(OpCode).filter((c): c is OpCode => typeof c === 'number');
+  expect(opCodes.filter((c) => !(c in BUILD_OP))).toEqual([]);
+  const mismatches: string[] = [];
+  let compared = 0;
+  for (const code of opCodes) {
+    const build = BUILD_OP[code];
+    if (build === null) continue;
+    for (const k of EDGE_CONSTANTS) {
+      // One recording for each shape (k is part of it), replayed at every input.
+      const [a, b, s] = [new Value(1), new Value(2), new Value(1)];
+      const op = build(a, b, k);
+      expect(op.code).toBe(code);
+      const tape = Tape.record(op.mul(s));
+      for (const x of EDGE_INPUTS) {
+        for (const y of EDGE_INPUTS) {
+          for (const g of UPSTREAM) {
+            [a.data, b.data, s.data] = [x, y, g];
+            [a.grad, b.grad, s.grad] = [0, 0, 0];
+            const output = tape.forward();
+            tape.backward();
+            const replayed = [tape.read(op), output, a.grad, b.grad, s.grad].map(exact);
+            const [ea, eb, es] = [new Value(x), new Value(y), new Value(g)];
+            const eagerOp = build(ea, eb, k);
+            const eagerOutput = eagerOp.mul(es);
+            eagerOutput.backward();
+            const eager = [eagerOp.data, eagerOutput.data, ea.grad, eb.grad, es.grad].map(exact);
+            compared++;
+            if (replayed.join() !== eager.join()) {
+              mismatches.push(
+                `${OpCode[code]} a=${exact(x)} b=${exact(y)} k=${exact(k)} upstream=${g}: ` +
+                  `[op, output, ∂a, ∂b, ∂upstream] eager ${eager.join(', ')}, tape ${replayed.join(', ')}`,
+              );
+            }
+          }
+        }
+      }
+    }
+  }
+  expect(mismatches.slice(0, 10)).toEqual([]);
+  // Every recordable op code, every constant, every pair of inputs, every upstream gradient.
+  const recordable = opCodes.filter((c) => BUILD_OP[c] !== null).length;
+  expect(compared).toBe(
+    recordable * EDGE_CONSTANTS.length * EDGE_INPUTS.length ** 2 * UPSTREAM.length,
+  );
 });
