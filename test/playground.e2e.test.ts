@@ -317,7 +317,12 @@ test('the trace fits its column, zooms, pans, and names every node', async () =>
 
   const scroll = () => page.$eval('#trace', (view) => [view.scrollLeft, view.scrollTop]);
   const [left, top] = await scroll();
-  const centre = { x: fitted.view.x + fitted.view.width / 2, y: fitted.view.y + 100 };
+  // In the window, so that the drag starts on the picture: the page may reach below it.
+  const view = await page.$eval('#trace', (element) => {
+    element.scrollIntoView({ block: 'nearest' });
+    return element.getBoundingClientRect().toJSON() as DOMRect;
+  });
+  const centre = { x: view.x + view.width / 2, y: view.y + 100 };
   await page.evaluate(() => document.querySelector('#trace svg')!.setAttribute('data-old', ''));
   await page.mouse.move(centre.x, centre.y);
   await page.mouse.down();
