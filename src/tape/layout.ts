@@ -1,10 +1,10 @@
 /**
  * The layout: the data slots of a planned graph (record.ts) and the program (program.ts) that
- * computes them, with its sums grouped (groups.ts).
+ * computes them. Consecutive sums of one shape go behind a Group instruction (`groupSums`), for
+ * the interpreter to run four at a time.
  */
 import { OpCode, type Value } from '../engine';
-import { groupSums } from './groups';
-import { INSTRUCTION_OF, Instruction, Run } from './program';
+import { INSTRUCTION_OF, Instruction, Run, sumEnd } from './program';
 import { grown, type Recorder } from './record';
 
 /** What a Tape replays: a program over `slotCount` data slots. */
@@ -162,4 +162,132 @@ function layOutRun(
   const free = t === end;
   for (let k = start; k < t; k++) slotOf[nodes[k]] = free ? next++ : -1;
   return next;
+}
+
+/**
+ * Copies the program into `grouped`, with each stretch of two or more consecutive sum
+ * instructions of one shape (the same instruction, and runs of the same kinds and lengths)
+ * behind a Group instruction, as long as none reads a slot that one before it in the stretch
+ * writes; moves `starts` to the copy, a group that backward runs together as one entry (see
+ * `writesApartInGroup`), and returns the copy's length and the number of starts. A layer's
+ * neurons make such a stretch, for each point.
+ */
+function groupSums(
+  program: Int32Array,
+  programLength: number,
+  starts: Int32Array,
+  count: number,
+  slotCount: number,
+  grouped: Int32Array,
+): [number, number] {
+  /** For each slot, the first instruction of the stretch that writes it (-1: none yet). */
+  const writtenIn = new Int32Array(slotCount).fill(-1);
+  /** For each slot, the first instruction of the group whose backward writes its gradient. */
+  const gradientIn = new Int32Array(slotCount).fill(-1);
+  let length = 0;
+  let startCount = 0;
+  for (let s = 0; s < count;) {
+    const first = starts[s];
+    let end = s + 1;
+    if (program[first] === Instruction.Sum || program[first] === Instruction.SumRelu) {
+      markWrites(program, first, writtenIn, s);
+      while (
+        end < count &&
+        sameShape(program, first, starts[end]) &&
+        !readsFrom(program, starts[end], writtenIn, s)
+      ) {
+        markWrites(program, starts[end++], writtenIn, s);
+      }
+    }
+    // Fewer than four gain nothing from running together: groupBackward runs them one by one.
+    const together = end - s >= 4 && writesApartInGroup(program, starts, s, end, gradientIn);
+    // Read before `starts` is overwritten below (startCount <= s).
+    const from = starts[s];
+    const to = end < count ? starts[end] : programLength;
+    if (end - s > 1) {
+      if (together) starts[startCount++] = length;
+      grouped[length++] = Instruction.Group;
+      grouped[length++] = end - s;
+      grouped[length++] = together ? 1 : 0;
+    }
+    for (; s < end; s++) if (!together) starts[startCount++] = starts[s] + length - from;
+    // A loop, not grouped.set(program.subarray(...)): a subarray for each short copy costs more.
+    for (let at = from; at < to; at++) grouped[length++] = program[at];
+  }
+  return [length, startCount];
+}
+
+/**
+ * Whether backward may run a group's sums (instructions `starts[s]` to `starts[end - 1]`) four
+ * at a time: term by term, each term's writes from the last sum to the first (see
+ * `groupBackward`, interpret.ts). Run one after another, the sums write all of one sum's terms
+ * before the next's; interleaved, a gradient receives its additions in the same order as long
+ * as no two terms of the group write it, except terms at the same place in every sum that read
+ * the same slots (a layer's neurons all read the layer's inputs): those each place writes from
+ * the last sum to the first, as one after another would. Marks each written slot in
+ * `gradientIn`.
+ */
+function writesApartInGroup(
+  program: Int32Array,
+  starts: Int32Array,
+  s: number,
+  end: number,
+  gradientIn: Int32Array,
+): boolean {
+  const pc = starts[s];
+  const runsEnd = 4 + 4 * program[pc + 3];
+  for (let at = 4; at < runsEnd; at += 4) {
+    const kind = program[pc + at];
+    const length = program[pc + at + 1];
+    if (kind === Run.Constant) continue;
+    // The run's data operands: `a`, and `b` for a product of two slots.
+    for (let operand = 2; operand <= (kind === Run.Product ? 3 : 2); operand++) {
+      let shared = true;
+      for (let i = s + 1; i < end; i++) {
+        if (program[starts[i] + at + operand] !== program[pc + at + operand]) shared = false;
+      }
+      for (let i = s; i < (shared ? s + 1 : end); i++) {
+        const slot = program[starts[i] + at + operand];
+        for (let k = 0; k < length; k++) {
+          if (gradientIn[slot + k] === s) return false;
+          gradientIn[slot + k] = s;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+function sameShape(program: Int32Array, pc: number, other: number): boolean {
+  if (program[other] !== program[pc] || program[other + 3] !== program[pc + 3]) return false;
+  for (let at = 4; at < 4 + 4 * program[pc + 3]; at += 4) {
+    if (program[other + at] !== program[pc + at]) return false; // run kind
+    if (program[other + at + 1] !== program[pc + at + 1]) return false; // run length
+  }
+  return true;
+}
+
+function markWrites(program: Int32Array, pc: number, writtenIn: Int32Array, stretch: number) {
+  writtenIn[program[pc + 1]] = stretch;
+  if (program[pc] === Instruction.SumRelu) writtenIn[program[sumEnd(program, pc)]] = stretch;
+}
+
+/** Whether a sum instruction reads a data slot that the stretch has written. */
+function readsFrom(
+  program: Int32Array,
+  pc: number,
+  writtenIn: Int32Array,
+  stretch: number,
+): boolean {
+  const end = sumEnd(program, pc);
+  for (let at = pc + 4; at < end; at += 4) {
+    const kind = program[at];
+    const length = program[at + 1];
+    if (kind === Run.Constant) continue;
+    for (let k = 0; k < length; k++) {
+      if (writtenIn[program[at + 2] + k] === stretch) return true;
+      if (kind === Run.Product && writtenIn[program[at + 3] + k] === stretch) return true;
+    }
+  }
+  return false;
 }

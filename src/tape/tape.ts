@@ -15,11 +15,11 @@
  * - Number operands are constants of their instruction; a relu that is a sum's only use is
  *   computed by the sum's instruction.
  * - Backward skips a sum whose gradient is zero (behind a relu that is off), where that cannot
- *   change a bit of any gradient (see `changesNothing`, sums.ts).
+ *   change a bit of any gradient (see `changesNothing`, interpret.ts).
  * - Forward computes consecutive sums of one shape (a layer's neurons) four at a time, so that
  *   their chains of additions overlap in the CPU; each still adds in eager's order (see
- *   `groupForward`, groups.ts). Backward runs them four at a time too where their writes interleave
- *   without reordering any gradient's additions (see `groupBackward`).
+ *   `groupForward`, interpret.ts). Backward runs them four at a time too where their writes
+ *   interleave without reordering any gradient's additions (see `groupBackward`).
  * Folding moves work in time (a product's backward runs with its sum's), and floating-point
  * addition is not associative, so a fold is kept only where it leaves every gradient's
  * additions in eager's order (see `Recorder`, record.ts).
@@ -30,9 +30,9 @@
  * passes together), and the arrays themselves are kept from one recording to the next.
  *
  * The parts, each importing only those before it: program.ts (the instructions), record.ts
- * (the graph sorted into typed arrays, and the plan of what folds into which sum), sums.ts
- * (one sum's forward and backward), groups.ts (sums four at a time), layout.ts (slots and the
- * program), interpret.ts (the forward and backward switches), and this file, the API.
+ * (the graph sorted into typed arrays, and the plan of what folds into which sum), layout.ts
+ * (the data slots, the program, and which sums run four at a time), interpret.ts (a replay:
+ * the forward and backward switches, sums alone and four at a time), and this file, the API.
  */
 import type { Value } from '../engine';
 import { runBackward, runForward } from './interpret';
