@@ -53,7 +53,7 @@ export function sweep(root: Value, interior: Value[] | null, leaves: Set<Value> 
         const code = node.code;
         // The operands: a list's entries, or `operand` then `other` (two), or `operand` (one).
         // One loop for all three, with the queue's state in locals: a function per operand,
-        // closing over that state, made backward a fifth slower.
+        // closing over that state, made backward 8% slower on microgpt's graph.
         const list = code >= OpCode.Sum ? (node.operand as (Value | number)[]) : null;
         const count = list ? list.length : code >= OpCode.Add ? 2 : 1;
         for (let i = 0; i < count; i++) {
