@@ -18,6 +18,17 @@ describe('the link', () => {
     expect(readLink(linkOf(text, others)).extras).toEqual(others);
   });
 
+  test('holds the names view when it is shown, and leaves the network view (the page as it opens) out', () => {
+    const text = textOf(defaultConfig);
+    const extras = { engine: 'tape', speed: 5, showTest: true, discretize: false } as const;
+    expect(linkOf(text, { ...extras, view: 'names' })).toMatch(/&view=names$/);
+    expect(readLink(linkOf(text, { ...extras, view: 'names' })).extras.view).toBe('names');
+    expect(linkOf(text, { ...extras, view: 'network' })).toBe(linkOf(text, extras));
+    expect(readLink('#view=graph').problems).toEqual([
+      'the link\'s view must be network or names; got "graph"',
+    ]);
+  });
+
   test('sets only what it names: an empty one nothing', () => {
     expect(readLink('')).toEqual({ text: {}, extras: {}, problems: [] });
     expect(readLink('#seed=3')).toEqual({ text: { seed: '3' }, extras: {}, problems: [] });
@@ -34,7 +45,7 @@ describe('the link', () => {
       problems: [
         'the link sets "colour", which is no setting of the playground\'s: they are ' +
           'dataset, samples, noise, testShare, features, hidden, activation, loss, optimizer, lr, l2, l1, ' +
-          'batchSize, seed, engine, speed, showTest, discretize',
+          'batchSize, seed, engine, speed, showTest, discretize, view',
         'the link\'s engine must be tape or eager; got "gpu"',
         'the link\'s speed must be one of 1, 5, 20, 100, 500, max; got "3"',
         'the link\'s discretize must be 1 or 0; got "yes"',

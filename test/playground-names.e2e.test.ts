@@ -49,7 +49,7 @@ afterEach(() => {
 });
 
 /** A fresh page, with the bytes each response sent counted as they come. */
-async function openPage(width = 1400): Promise<{ page: Page; sent: () => number }> {
+async function openPage(width = 1400, hash = ''): Promise<{ page: Page; sent: () => number }> {
   const context = await browser.newContext({ viewport: { width, height: 1000 } });
   const page = await context.newPage();
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -58,7 +58,7 @@ async function openPage(width = 1400): Promise<{ page: Page; sent: () => number 
   page.on('response', (response) => {
     bytes += Number(response.headers()['content-length'] ?? 0);
   });
-  await page.goto(url);
+  await page.goto(url + hash);
   await page.waitForFunction(() => document.getElementById('accuracy')!.textContent !== '–');
   return { page, sent: () => bytes };
 }
@@ -268,3 +268,21 @@ test('keyboard and phone: the view switch and train by keyboard, no sideways scr
     await page.context().close();
   }
 }, 90_000);
+
+test('the view shown is in the link: #view=names opens it, and opening it pauses the network', async () => {
+  const { page } = await openPage(1400, '#seed=3&view=names');
+  await untilPhase(page, 'ready');
+  expect(await page.isHidden('#network-view')).toBe(true);
+  expect(new URL(page.url()).hash).toContain('view=names');
+  await page.click('#view-network');
+  expect(new URL(page.url()).hash).not.toContain('view=');
+  expect(new URL(page.url()).hash).toContain('seed=3');
+  await page.click('#play');
+  await page.waitForFunction(
+    () => !(document.getElementById('pause') as HTMLButtonElement).disabled,
+  );
+  await page.click('#view-names');
+  expect(await page.isDisabled('#pause')).toBe(true);
+  expect(new URL(page.url()).hash).toContain('view=names');
+  await page.context().close();
+}, 120_000);

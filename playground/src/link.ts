@@ -15,7 +15,12 @@ export interface LinkExtras {
   showTest: boolean;
   /** The plot coloured by the likeliest class alone, not shaded by how sure the model is. */
   discretize: boolean;
+  /** The view shown: the network (the page as it opens, left out of the link) or names. */
+  view?: View;
 }
+
+export type View = 'network' | 'names';
+const VIEWS: readonly View[] = ['network', 'names'];
 
 const TOGGLES = ['showTest', 'discretize'] as const;
 
@@ -27,6 +32,7 @@ export function linkOf(text: SettingsText, extras: LinkExtras): string {
   query.set('engine', extras.engine);
   query.set('speed', speedText(extras.speed));
   for (const toggle of TOGGLES) query.set(toggle, extras[toggle] ? '1' : '0');
+  if (extras.view === 'names') query.set('view', 'names');
   return `#${query.toString()}`;
 }
 
@@ -55,6 +61,9 @@ export function readLink(hash: string): ReadLink {
         read.problems.push(
           `the link's speed must be one of ${SPEEDS.map(speedText).join(', ')}; got "${value}"`,
         );
+    } else if (key === 'view') {
+      if ((VIEWS as string[]).includes(value)) read.extras.view = value as View;
+      else read.problems.push(`the link's view must be ${VIEWS.join(' or ')}; got "${value}"`);
     } else if ((TOGGLES as readonly string[]).includes(key)) {
       if (value === '1' || value === '0')
         read.extras[key as (typeof TOGGLES)[number]] = value === '1';
@@ -62,7 +71,7 @@ export function readLink(hash: string): ReadLink {
     } else {
       read.problems.push(
         `the link sets "${key}", which is no setting of the playground's: ` +
-          `they are ${[...fields, 'engine', 'speed', ...TOGGLES].join(', ')}`,
+          `they are ${[...fields, 'engine', 'speed', ...TOGGLES, 'view'].join(', ')}`,
       );
     }
   }

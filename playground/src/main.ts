@@ -178,8 +178,11 @@ function settings(): Event {
 /** The address keeps every setting as it reads now, so that it is a link to this very page. */
 function writeLink(): void {
   const engine = $<HTMLSelectElement>('engine').value as Engine;
-  const view = { showTest: showTest.checked, discretize: discretize.checked };
-  window.history.replaceState(null, '', linkOf(typed(), { engine, speed: state.speed, ...view }));
+  const toggles = { showTest: showTest.checked, discretize: discretize.checked };
+  // The view shown is the view switch's to write (names/view-switch.ts); it stays as it is.
+  const { view } = readLink(location.hash).extras;
+  const extras = { engine, speed: state.speed, ...toggles, ...(view && { view }) };
+  window.history.replaceState(null, '', linkOf(typed(), extras));
 }
 
 /**

@@ -15,7 +15,15 @@ function show(view: View): void {
     main(each).hidden = each !== view;
     button(each).setAttribute('aria-pressed', String(each === view));
   }
+  // The address says which view is shown (its `view`, which link.ts checks), so that a link opens it.
+  const query = hashQuery();
+  if (view === 'names') query.set('view', 'names');
+  else query.delete('view');
+  window.history.replaceState(null, '', `#${query.toString()}`);
   if (view === 'names') {
+    // The network's training stops while it is out of sight (its pause button, if it plays).
+    const pause = document.getElementById('pause') as HTMLButtonElement | null;
+    if (pause && !pause.disabled) pause.click();
     opened ??= import('./view').then(
       ({ openNamesView }) => openNamesView(main('names')),
       (error: unknown) => {
@@ -28,6 +36,11 @@ function show(view: View): void {
 
 button('network').addEventListener('click', () => show('network'));
 button('names').addEventListener('click', () => show('names'));
+if (hashQuery().get('view') === 'names') show('names');
+
+function hashQuery(): URLSearchParams {
+  return new URLSearchParams(location.hash.replace(/^#/, ''));
+}
 
 /**
  * Space and → belong to the view shown. The network view's (main.ts) listen on the document: in
