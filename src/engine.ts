@@ -88,6 +88,7 @@ export class Value {
   get code(): OpCode {
     return this.block.code[this.id & SLOT];
   }
+  /** @internal */
   set code(code: OpCode) {
     this.block.code[this.id & SLOT] = code;
   }
@@ -100,6 +101,7 @@ export class Value {
     }
     return this.second;
   }
+  /** @internal */
   set other(other: Value | number | string | null) {
     if (typeof other === 'number') this.block.constant[this.id & SLOT] = other;
     else this.second = other;
@@ -109,6 +111,7 @@ export class Value {
   get mark(): number {
     return this.block.mark[this.id & SLOT];
   }
+  /** @internal */
   set mark(mark: number) {
     this.block.mark[this.id & SLOT] = mark;
   }
