@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import * as path from 'path';
 import { Value } from '../engine';
-import { loadOnnx } from '../io/onnx';
+import { loadOnnx } from '../io/onnx-file';
 import type { MLP } from '../nn';
 import { loadModel } from '../io/model-file';
 import { writeSvg } from '../viz/render';

@@ -4,7 +4,6 @@
  * onnx2torch), and how a model trained elsewhere comes here to be traced. The bytes are ONNX's
  * own schema (onnx.proto) compiled for protobufjs by `onnx-proto`.
  */
-import * as fs from 'fs';
 import { onnx } from 'onnx-proto';
 import { MLP, type Activation } from '../nn';
 import { modelFromJson } from './model-json';
@@ -116,15 +115,6 @@ export function exportOnnx(model: MLP, options: OnnxExportOptions = {}): Uint8Ar
   }).finish();
 }
 
-export function saveOnnx(model: MLP, file: string, options: OnnxExportOptions = {}): void {
-  const bytes = exportOnnx(model, options);
-  try {
-    fs.writeFileSync(file, bytes);
-  } catch (error) {
-    throw new Error(`cannot write ${file}: ${(error as Error).message}`);
-  }
-}
-
 /**
  * The MLP an ONNX model computes, with the float32 weights the file holds. Anything that is not
  * an MLP's chain of layers is an error naming the first node that breaks it, never a model that
@@ -165,20 +155,6 @@ export function importOnnx(bytes: Uint8Array): MLP {
     outputActivation: layers[layers.length - 1].activation,
     weights: layers.flatMap((layer) => layer.weights.flatMap((row, j) => [...row, layer.bias[j]])),
   });
-}
-
-export function loadOnnx(file: string): MLP {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    throw new Error(`cannot read a model from ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return importOnnx(bytes);
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
 }
 
 interface ImportedLayer extends Linear {

@@ -7,7 +7,7 @@ import type { Dataset } from '../data/datasets';
 import { loadCsv, type CsvOptions } from '../data/csv';
 import { dataset, type DatasetName } from '../data/index';
 import type { Table } from '../data/table';
-import { saveOnnx } from '../io/onnx';
+import { saveOnnx } from '../io/onnx-file';
 import { saveModel } from '../io/model-file';
 import { MAX_REGION_CLASSES, boundaryChart, lossChart, renderChart } from '../viz/plots';
 import { writeSvg } from '../viz/render';

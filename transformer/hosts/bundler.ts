@@ -83,10 +83,16 @@ const plugin = (options: GradscriptPluginOptions = {}): UnpluginOptions => {
     vite: {
       config(config) {
         // The plugin type-checks the project, seconds of work by design, so Rolldown's timing
-        // check would warn on every build; it stays as the user set it, if they did.
-        const checks = config.build?.rolldownOptions?.checks;
-        if (checks?.bundlerTimings !== undefined || checks?.pluginTimings !== undefined) return;
-        return { build: { rolldownOptions: { checks: { bundlerTimings: false } } } };
+        // check would warn on every build, the page's and each worker's; it stays as the user
+        // set it, if they did.
+        const quiet = (checks: { bundlerTimings?: boolean; pluginTimings?: boolean } = {}) =>
+          checks.bundlerTimings === undefined && checks.pluginTimings === undefined
+            ? { rolldownOptions: { checks: { bundlerTimings: false } } }
+            : {};
+        return {
+          build: quiet(config.build?.rolldownOptions?.checks),
+          worker: quiet(config.worker?.rolldownOptions?.checks),
+        };
       },
       configResolved(config) {
         root = config.root;
