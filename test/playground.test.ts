@@ -118,7 +118,7 @@ test.each<[Partial<SettingsText>, keyof Config, string]>([
   [
     { dataset: 'blobs' },
     'dataset',
-    'data must be one of moons, circles, xor, spiral, yinyang; got "blobs"',
+    'data must be one of moons, circles, xor, gaussian, spiral, yinyang, plane, multigauss, yours; got "blobs"',
   ],
   [
     { activation: 'gelu' },

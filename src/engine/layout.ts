@@ -11,7 +11,8 @@
 
 /**
  * The operation that made a node. The groups tell the sweep and the Tape where the operands are.
- * @internal
+ * Not part of gradscript's API (index.ts does not export it), but in the declarations: the
+ * Tape's and the engine's declarations name it.
  */
 export enum OpCode {
   Leaf,
@@ -62,8 +63,7 @@ export const SLOT = BLOCK_SIZE - 1;
 
 /**
  * The numbers of BLOCK_SIZE nodes made one after another, in one buffer (one allocation a
- * block). A node's handle holds its block.
- * @internal
+ * block). A node's handle holds its block. Not part of gradscript's API, as OpCode.
  */
 export class Block {
   readonly data: Float64Array;
