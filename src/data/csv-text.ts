@@ -97,8 +97,10 @@ function lineInText(text: string, record: number, delimiter: string): number {
   return (records as unknown as NumberedRecord[])[record].info.lines;
 }
 
+/** @internal (csv-parse's types would bring Node's globals into the declarations users compile) */
 export type NumberedRecord = { record: string[]; info: Info };
 
+/** @internal (as NumberedRecord) */
 export function parserOptions(delimiter: string): Options {
   return { skip_empty_lines: true, trim: true, bom: true, delimiter };
 }
