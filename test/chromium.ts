@@ -3,8 +3,10 @@
  * installed: an explicit CHROMIUM_PATH first, then a system browser on PATH, and last the
  * headless Chromium that the @sparticuz/chromium devDependency carries inside the npm package.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { chromium, type Browser } from 'playwright-core';
 
 export interface ChromiumExecutable {
   /** The browser binary, for playwright-core's `executablePath`. */
@@ -89,3 +91,41 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
 ];
+
+/** A playground served by `gradscript playground` (from dist/) and a Chromium to drive it. */
+export interface ServedPlayground {
+  url: string;
+  browser: Browser;
+  /** Closes the browser and stops the server. */
+  close(): Promise<void>;
+}
+
+/** Serves the playground on a free port and launches Chromium, naming the binary if it will not start. */
+export async function servePlayground(): Promise<ServedPlayground> {
+  const executable = await chromiumExecutable();
+  const cli = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+  const server = spawn(process.execPath, [cli, 'playground', '--port', '0']);
+  const url = await new Promise<string>((resolve, reject) => {
+    server.stdout.on('data', (chunk) => {
+      const match = /http:\/\/\S+/.exec(String(chunk));
+      if (match) resolve(match[0]);
+    });
+    server.once('exit', (code) => reject(new Error(`the playground server exited with ${code}`)));
+  });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: executable.path, args: CHROMIUM_ARGS });
+  } catch (error) {
+    server.kill();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not launch ${executable.path} (from ${executable.source}): ${reason}`);
+  }
+  return {
+    url,
+    browser,
+    close: async () => {
+      await browser.close();
+      server.kill();
+    },
+  };
+}

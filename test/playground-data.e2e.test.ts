@@ -4,39 +4,29 @@
  * and column), points added by a click, regression sets, L1, model.json and model.onnx saved and
  * loaded back, the plot's points by keyboard, and the warning of a loss swinging up.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { moons } from '../src/data/datasets';
 import { loadModel } from '../src/io/model-file';
 import { importOnnx } from '../src/io/onnx';
 import { defaultConfig, type Config } from '../playground/src/config';
 import { Session } from '../playground/src/session';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
+import { servePlayground, type ServedPlayground } from './chromium';
 
 const root = path.join(__dirname, '..');
-const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 const shots = path.join(root, 'out', 'playground');
-let server: ChildProcess;
+let served: ServedPlayground;
 let browser: Browser;
 let page: Page;
 let url: string;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  const executable = await chromiumExecutable();
   fs.mkdirSync(shots, { recursive: true });
-  server = spawn(process.execPath, [cli, 'playground', '--port', '0']);
-  url = await new Promise<string>((resolve, reject) => {
-    server.stdout!.on('data', (chunk) => {
-      const match = /http:\/\/\S+/.exec(String(chunk));
-      if (match) resolve(match[0]);
-    });
-    server.once('exit', (code) => reject(new Error(`the playground server exited with ${code}`)));
-  });
-  browser = await chromium.launch({ executablePath: executable.path, args: CHROMIUM_ARGS });
+  served = await servePlayground();
+  ({ url, browser } = served);
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -44,8 +34,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  server?.kill();
+  await served?.close();
 });
 
 /** The page afresh, with the default settings, built and ready. */

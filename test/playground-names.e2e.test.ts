@@ -6,41 +6,30 @@
  * which microgpt.py printed); the view and names.txt load only when it is opened; typing a name
  * draws each head's attention. Screenshots go to out/playground/.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
+import type { Browser, Page } from 'playwright-core';
+import { servePlayground, type ServedPlayground } from './chromium';
 import reference from './reference/microgpt.json';
 import shortRun from './reference/microgpt-20-steps.json';
 
 const root = path.join(__dirname, '..');
-const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 const shots = path.join(root, 'out', 'playground');
 /** The page's budget of bytes sent to start, as `npm run bench -- playground` measures them. */
 const START_BUDGET = 40_000;
-let server: ChildProcess;
+let served: ServedPlayground;
 let url: string;
 let browser: Browser;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  const executable = await chromiumExecutable();
   fs.mkdirSync(shots, { recursive: true });
-  server = spawn(process.execPath, [cli, 'playground', '--port', '0']);
-  url = await new Promise<string>((resolve, reject) => {
-    server.stdout!.on('data', (chunk) => {
-      const match = /http:\/\/\S+/.exec(String(chunk));
-      if (match) resolve(match[0]);
-    });
-    server.once('exit', (code) => reject(new Error(`the playground server exited with ${code}`)));
-  });
-  browser = await chromium.launch({ executablePath: executable.path, args: CHROMIUM_ARGS });
+  served = await servePlayground();
+  ({ url, browser } = served);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  server?.kill();
+  await served?.close();
 });
 
 afterEach(() => {

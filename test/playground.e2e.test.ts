@@ -5,42 +5,27 @@
  * browser, or @sparticuz/chromium's) driven by playwright-core, which never downloads a browser
  * of its own. Screenshots of each state go to out/playground/.
  */
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { defaultConfig, parseSettings, textOf, type Config } from '../playground/src/config';
 import { LR_SCALE } from '../playground/src/controls';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
+import { servePlayground, type ServedPlayground } from './chromium';
 
 const root = path.join(__dirname, '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 const shots = path.join(root, 'out', 'playground');
-let server: ChildProcess;
+let served: ServedPlayground;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  const executable = await chromiumExecutable();
   fs.mkdirSync(shots, { recursive: true });
-  server = spawn(process.execPath, [cli, 'playground', '--port', '0']);
-  const url = await new Promise<string>((resolve, reject) => {
-    server.stdout!.on('data', (chunk) => {
-      const match = /http:\/\/\S+/.exec(String(chunk));
-      if (match) resolve(match[0]);
-    });
-    server.once('exit', (code) => reject(new Error(`the playground server exited with ${code}`)));
-  });
-  try {
-    browser = await chromium.launch({
-      executablePath: executable.path,
-      args: CHROMIUM_ARGS,
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`could not launch ${executable.path} (from ${executable.source}): ${reason}`);
-  }
+  served = await servePlayground();
+  const { url } = served;
+  browser = served.browser;
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -49,8 +34,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  server?.kill();
+  await served?.close();
 });
 
 const steps = async () => Number(await page.textContent('#steps'));
