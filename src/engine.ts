@@ -18,6 +18,8 @@ import { Block, blockForNext, OpCode, SLOT, SYMBOLS } from './engine/layout';
 import { sweep } from './engine/sweep';
 import { sigmoid } from './math';
 
+// gradscript's own modules import OpCode from engine/layout.ts: a re-export compiles to a getter,
+// which the Tape's recording loops called on every use (a tenth of a recording's time).
 export { OpCode } from './engine/layout';
 
 type Backward = (this: Value) => void;
@@ -427,11 +429,11 @@ export class Value {
   topologicalOrder(): Value[] {
     if (this.code === OpCode.Leaf) return [this];
     const interior: Value[] = [];
-    const leaves = new Set<Value>();
+    const leaves: Value[] = [];
     sweep(this, interior, leaves);
     interior.reverse();
     // The leaves merged in, by id.
-    const sortedLeaves = [...leaves].sort((a, b) => a.id - b.id);
+    const sortedLeaves = leaves.sort((a, b) => a.id - b.id);
     const order: Value[] = [];
     let i = 0;
     for (const node of interior) {

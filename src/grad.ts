@@ -23,7 +23,8 @@
  * crossed 0.
  */
 import { AnomalyError, detectingAnomaly } from './anomaly';
-import { OpCode, Value } from './engine';
+import { Value } from './engine';
+import { OpCode } from './engine/layout';
 import { div, mul, neg, pow, sub } from './runtime';
 
 /** A value or a gradient while grad works: a Value in a graph, or a number, which is a constant. */

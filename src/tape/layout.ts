@@ -3,7 +3,8 @@
  * computes them. Consecutive sums of one shape go behind a Group instruction (`groupSums`), for
  * the interpreter to run four at a time.
  */
-import { OpCode, type Value } from '../engine';
+import type { Value } from '../engine';
+import { OpCode } from '../engine/layout';
 import { INSTRUCTION_OF, Instruction, Run, sumEnd } from './program';
 import { grown, type Recorder } from './record';
 

@@ -3,7 +3,7 @@
  * runs. A program is a flat Int32Array of instructions, each followed by its operands: data
  * slots (indices into the data and gradient arrays) or indices into the constants.
  */
-import { OpCode } from '../engine';
+import { OpCode } from '../engine/layout';
 
 /** The instructions, each followed in the program by its operands: data slots or constants. */
 export const enum Instruction {

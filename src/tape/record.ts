@@ -3,7 +3,8 @@
  * position, and the plan of which nodes fold into which sums (see `Recorder`). The layout
  * (layout.ts) turns a plan into a program.
  */
-import { OpCode, type Value } from '../engine';
+import type { Value } from '../engine';
+import { OpCode } from '../engine/layout';
 import { INSTRUCTION_OF, Run } from './program';
 
 /**

@@ -4,7 +4,8 @@
  * operands through the operation to its result, left to right. Given the model, every box is
  * named: a Value without a label by what it is in the model, or else by its operation.
  */
-import { OpCode, type Value } from '../engine';
+import type { Value } from '../engine';
+import { OpCode } from '../engine/layout';
 import { checkChoice } from '../checks';
 import { Layer, MLP, Module, Neuron } from '../nn';
 
