@@ -40,8 +40,12 @@ export class Value {
   readonly id: number;
   /** The first (or only) operand; for a sum or a custom operation, the list of operands. @internal */
   operand: Value | readonly (Value | number)[] | null;
-  /** The second operand, unless it is a number (in the block): a Value, or a custom operation's name. */
-  private second: Value | string | null;
+  /**
+   * The second operand, unless it is a number (in the block): a Value, or a custom operation's
+   * name. Read directly where the operation is known to have a Value there (a two-Value
+   * operation's backward, the sweep): `other` would first read the code to know. @internal
+   */
+  second: Value | string | null;
 
   /**
    * A leaf, or, with `children`, a node of your own operation: `backward` must add this node's
@@ -259,7 +263,7 @@ export class Value {
   }
   private static addBackward(this: Value): void {
     (this.operand as Value).grad += this.grad;
-    (this.other as Value).grad += this.grad;
+    (this.second as Value).grad += this.grad;
   }
   private static addConstantBackward(this: Value): void {
     (this.operand as Value).grad += this.grad;
@@ -271,7 +275,7 @@ export class Value {
   }
   private static subBackward(this: Value): void {
     (this.operand as Value).grad += this.grad;
-    (this.other as Value).grad -= this.grad;
+    (this.second as Value).grad -= this.grad;
   }
   private static subConstantBackward(this: Value): void {
     (this.operand as Value).grad += this.grad;
@@ -283,7 +287,7 @@ export class Value {
   }
   private static mulBackward(this: Value): void {
     const a = this.operand as Value;
-    const b = this.other as Value;
+    const b = this.second as Value;
     a.grad += b.data * this.grad;
     b.grad += a.data * this.grad;
   }
@@ -297,7 +301,7 @@ export class Value {
   }
   private static divBackward(this: Value): void {
     const a = this.operand as Value;
-    const b = this.other as Value;
+    const b = this.second as Value;
     a.grad += this.grad / b.data;
     b.grad -= (this.data / b.data) * this.grad;
   }
@@ -314,7 +318,7 @@ export class Value {
   }
   private static powBackward(this: Value): void {
     const a = this.operand as Value;
-    const e = this.other as Value;
+    const e = this.second as Value;
     a.grad += e.data * a.data ** (e.data - 1) * this.grad;
     // d(a^e)/de = a^e ln a, defined for a > 0 (and taken as 0 where a^e is 0, as PyTorch does).
     e.grad += (this.data === 0 ? 0 : this.data * Math.log(a.data)) * this.grad;

@@ -59,13 +59,13 @@ export function sweep(root: Value, interior: Value[] | null, leaves: Value[] | n
         slots[k] = undefined;
         const id = node.id;
         const code = node.code;
-        // The operands: a list's entries, or `operand` then `other` (two), or `operand` (one).
+        // The operands: a list's entries, or `operand` then `second` (two), or `operand` (one).
         // One loop for all three, with the queue's state in locals: a function per operand,
         // closing over that state, made backward 8% slower on microgpt's graph.
         const list = code >= OpCode.Sum ? (node.operand as (Value | number)[]) : null;
         const count = list ? list.length : code >= OpCode.Add ? 2 : 1;
         for (let i = 0; i < count; i++) {
-          const x = list ? list[i] : i === 0 ? (node.operand as Value) : (node.other as Value);
+          const x = list ? list[i] : i === 0 ? (node.operand as Value) : (node.second as Value);
           if (typeof x === 'number') continue;
           if (x.id >= id) throw cycleError(node);
           if (x.operand === null) {
