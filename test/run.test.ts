@@ -22,17 +22,19 @@ function run(...args: string[]) {
 }
 
 describe('gradscript run', () => {
+  // Each run compiles for a second or more: one run of ok.ts serves the first two tests.
+  let ok: ReturnType<typeof run>;
+  beforeAll(() => (ok = run('ok.ts', '3', '--flag')));
+
   test('type-checks, rewrites and runs a script with its arguments', () => {
-    const { status, stdout, stderr } = run('ok.ts', '3', '--flag');
-    expect(stderr).toBe('');
-    expect(stdout.trim()).toBe('y=14 dy/dx=8 args=3,--flag');
-    expect(status).toBe(0);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout.split('\n')[0]).toBe('y=14 dy/dx=8 args=3,--flag');
+    expect(ok.status).toBe(0);
   });
 
   test('runs the files a script imports, rewritten too', () => {
-    const { status, stdout } = run('imports.ts');
-    expect(stdout.trim()).toBe('Value(data=8, grad=0)');
-    expect(status).toBe(0);
+    expect(ok.stdout.split('\n')[1]).toBe('Value(data=8, grad=0)');
+    expect(ok.status).toBe(0);
   });
 
   test('prints diagnostics at the user’s positions and exits non-zero without running', () => {
@@ -117,15 +119,21 @@ describe('gradscript run caches the compiled script', () => {
     expect(fs.statSync(path.join(cache, manifest)).mtimeMs).toBe(written);
   });
 
-  test('editing an imported file is a miss, and the new code runs', () => {
+  test('editing an imported file is a miss, and the new code runs; so is a tsconfig.json appearing where the first run found none', () => {
     const { dir } = project();
     runIn(dir, ['main.ts']);
     const scale = path.join(dir, 'scale.ts');
     fs.writeFileSync(scale, fs.readFileSync(scale, 'utf8').replace('v * 3', 'v * 4'));
-    const { stdout, stderr } = runIn(dir, ['main.ts'], debug);
-    expect(stderr).toContain(`gradscript cache: miss: ${scale} changed`);
-    expect(stdout.trim()).toBe('Value(data=8, grad=0)');
+    const edited = runIn(dir, ['main.ts'], debug);
+    expect(edited.stderr).toContain(`gradscript cache: miss: ${scale} changed`);
+    expect(edited.stdout.trim()).toBe('Value(data=8, grad=0)');
     expect(runIn(dir, ['main.ts'], debug).stderr).toContain('gradscript cache: hit');
+
+    const config = path.join(dir, 'tsconfig.json');
+    fs.writeFileSync(config, '{ "compilerOptions": { "strict": true, "skipLibCheck": true } }\n');
+    const configured = runIn(dir, ['main.ts'], debug);
+    expect(configured.stderr).toContain(`gradscript cache: miss: ${config} appeared`);
+    expect(configured.stdout.trim()).toBe('Value(data=8, grad=0)');
   });
 
   test('an edited script compiles afresh only the files that changed and the files importing them', () => {
@@ -205,14 +213,57 @@ describe('gradscript run caches the compiled script', () => {
     expect(stdout.trim()).toBe('15');
   });
 
-  test('a tsconfig.json appearing where the first run found none is a miss', () => {
-    const { dir } = project();
-    runIn(dir, ['main.ts']);
+  test('a new script starts from the compilation of another in its folder, unless what they share could compile differently', () => {
+    const { dir, cache } = project();
+    const write = (name: string, lines: string[]) =>
+      fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n');
+    const manifestOf = (script: string) =>
+      path.join(
+        cache,
+        manifests(cache).find((name) => name.endsWith(`-${script}.json`))!,
+      );
+    expect(runIn(dir, ['main.ts'], debug).stderr).toContain('compiled 2 of 2 files afresh');
+
+    // scale.ts, as main.ts's compilation left it, is reused: only the new script is compiled.
+    write('twice.ts', [
+      "import { Value } from 'gradscript';",
+      "import { scale } from './scale';",
+      'console.log(String(scale(new Value(5)) * 2));',
+    ]);
+    const twice = runIn(dir, ['twice.ts'], debug);
+    expect(twice.stderr).toContain(`gradscript cache: miss: no cache entry`);
+    expect(twice.stderr).toContain(`gradscript cache: starting from ${manifestOf('main.ts')}`);
+    expect(twice.stderr).toContain('compiled 1 of 2 files afresh');
+    expect(twice.stdout.trim()).toBe('Value(data=30, grad=0)');
+
+    // A declaration file of globals that the others did not see could change what scale.ts means.
+    write('units.d.ts', ['declare var units: number;']);
+    write('units.ts', [
+      '/// <reference path="./units.d.ts" />',
+      "import { Value } from 'gradscript';",
+      "import { scale } from './scale';",
+      'globalThis.units = 4;',
+      'console.log(String(scale(new Value(units))));',
+    ]);
+    const units = runIn(dir, ['units.ts'], debug);
+    expect(units.stderr).toContain(`gradscript cache: starting from ${manifestOf('twice.ts')}`);
+    expect(units.stderr).toContain('compiled 2 of 2 files afresh');
+    expect(units.stdout.trim()).toBe('Value(data=12, grad=0)');
+
+    // A tsconfig.json appearing changes the options the others were compiled with.
     const config = path.join(dir, 'tsconfig.json');
     fs.writeFileSync(config, '{ "compilerOptions": { "strict": true, "skipLibCheck": true } }\n');
-    const { stdout, stderr } = runIn(dir, ['main.ts'], debug);
-    expect(stderr).toContain(`gradscript cache: miss: ${config} appeared`);
-    expect(stdout.trim()).toBe('Value(data=6, grad=0)');
+    write('thrice.ts', [
+      "import { Value } from 'gradscript';",
+      "import { scale } from './scale';",
+      'console.log(String(scale(new Value(5)) * 3));',
+    ]);
+    const thrice = runIn(dir, ['thrice.ts'], debug);
+    expect(thrice.stderr).toContain(
+      `gradscript cache: not starting from ${manifestOf('units.ts')}: ${config} appeared`,
+    );
+    expect(thrice.stderr).toContain('compiled 2 of 2 files afresh');
+    expect(thrice.stdout.trim()).toBe('Value(data=45, grad=0)');
   });
 
   test('--no-cache neither reads nor writes the cache', () => {
@@ -249,44 +300,60 @@ describe('gradscript run caches the compiled script', () => {
     expect(runIn(dir, ['main.ts'], debug).stderr).toContain('gradscript cache: hit');
   }, 60_000);
 
-  test.each([
-    ['cut short', (text: string) => text.slice(0, text.length >> 1)],
-    ['with its JavaScript altered', (text: string) => text.replace('mul', 'div')],
-  ])('a cache entry %s is a miss, not a crash', (_, damage) => {
+  test('a cache entry cut short, or with its JavaScript altered, is a miss, not a crash', () => {
     const { dir, cache } = project();
     runIn(dir, ['main.ts']);
     const manifest = path.join(cache, manifests(cache)[0]);
-    fs.writeFileSync(manifest, damage(fs.readFileSync(manifest, 'utf8')));
-    const { status, stdout, stderr } = runIn(dir, ['main.ts'], debug);
-    expect(stderr).toMatch(/^gradscript cache: miss: unusable cache entry/);
-    expect(stdout.trim()).toBe('Value(data=6, grad=0)');
-    expect(status).toBe(0);
-    expect(runIn(dir, ['main.ts'], debug).stderr).toContain('gradscript cache: hit');
+    const damages = {
+      'cut short': (text: string) => text.slice(0, text.length >> 1),
+      'with its JavaScript altered': (text: string) => text.replace('mul', 'div'),
+    };
+    for (const [damaged, damage] of Object.entries(damages)) {
+      fs.writeFileSync(manifest, damage(fs.readFileSync(manifest, 'utf8')));
+      const { status, stdout, stderr } = runIn(dir, ['main.ts'], debug);
+      expect({ damaged, stderr }).toEqual({
+        damaged,
+        stderr: expect.stringMatching(/^gradscript cache: miss: unusable cache entry/),
+      });
+      expect(stdout.trim()).toBe('Value(data=6, grad=0)');
+      expect(status).toBe(0);
+      expect(runIn(dir, ['main.ts'], debug).stderr).toContain('gradscript cache: hit');
+    }
   });
 });
 
 describe('gradscript run runs a script as node does', () => {
-  const runNode = (...args: string[]) => runIn(path.join(fixtures, 'run-node'), args);
+  // One run of run-node/main.ts (which prints a line for each) serves the first three tests.
+  let main: ReturnType<typeof runIn>;
+  let lines: string[];
+  beforeAll(() => {
+    main = runIn(path.join(fixtures, 'run-node'), [
+      'main.ts',
+      '-h',
+      '--foo',
+      '--no-cache',
+      '--',
+      'x',
+    ]);
+    lines = main.stdout.split('\n');
+  });
 
   test('require.main is the script’s module, and only the script’s', () => {
-    const { status, stdout, stderr } = runNode('main.ts');
-    expect(stderr).toBe('');
-    expect(stdout.trim()).toBe('main: true, imported: false');
-    expect(status).toBe(0);
+    expect(main.stderr).toBe('');
+    expect(lines[0]).toBe('main: true, imported: false');
+    expect(main.status).toBe(0);
   });
 
   test('everything after the script’s name goes to the script, options included', () => {
-    const { status, stdout, stderr } = runNode('args.ts', '-h', '--foo', '--no-cache', '--', 'x');
-    expect(stderr).toBe('');
-    expect(JSON.parse(stdout)).toEqual(['-h', '--foo', '--no-cache', '--', 'x']);
-    expect(status).toBe(0);
+    expect(main.stderr).toBe('');
+    expect(JSON.parse(lines[2])).toEqual(['-h', '--foo', '--no-cache', '--', 'x']);
+    expect(main.status).toBe(0);
   });
 
   test('an import of ./twice.js runs twice.ts, as TypeScript resolved it', () => {
-    const { status, stdout, stderr } = runNode('esm-specifier.ts');
-    expect(stderr).toBe('');
-    expect(stdout.trim()).toBe('Value(data=8, grad=0)');
-    expect(status).toBe(0);
+    expect(main.stderr).toBe('');
+    expect(lines[1]).toBe('Value(data=8, grad=0)');
+    expect(main.status).toBe(0);
   });
 
   test('a malformed tsconfig.json is an error at its line, and nothing runs', () => {

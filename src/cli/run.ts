@@ -75,7 +75,7 @@ function compile(
   if (cache) debug(`compiled ${afresh} of ${of} files afresh`);
   if (compiled.diagnostics.length === 0) {
     // Kept only when clean, so that the next run has no warnings to repeat.
-    cache?.save(compiled.modules, compiled.inputs, compiled.sources);
+    cache?.save(compiled.modules, compiled.inputs, compiled.sources, compiled.ambient);
     return compiled.modules;
   }
   process.stderr.write(compiled.format(compiled.diagnostics, process.stderr.isTTY === true));

@@ -31,6 +31,8 @@ export interface CompiledScript {
   inputs: ScriptInputs;
   /** The user's files as the compilation left them, for the next one to start from. */
   sources: SourceRecord[];
+  /** What every file saw without importing it (see `ambientOf`), for the next one to compare. */
+  ambient: string;
   /** How many of the user's files were rewritten, checked and emitted afresh, of how many. */
   compiledFiles: { afresh: number; of: number };
   /** Formats diagnostics as tsc does, with the user's line and column. */
@@ -65,8 +67,9 @@ const RUN_OPTIONS: ts.CompilerOptions = {
 const NO_INPUTS_FOUND = 18003;
 
 /**
- * Compiles the script `entry`. Given what an earlier compilation left, whose user files may have
- * changed since, it compiles afresh only the files that changed and the files importing them.
+ * Compiles the script `entry`. Given what an earlier compilation left (of this script or of
+ * another in its folder), whose user files may have changed since, it compiles afresh only the
+ * files that are new or changed and the files importing them.
  */
 export function compileScript(
   tsi: TypeScript,
@@ -88,6 +91,7 @@ export function compileScript(
       modules,
       inputs: recorder.inputs,
       sources: [],
+      ambient: '',
       compiledFiles: { afresh: 0, of: 0 },
       format,
     };
@@ -111,8 +115,12 @@ export function compileScript(
   const host = recorder.record(parsingJSDocAsTsc(tsi, tsi.createCompilerHost(options)));
   const original = tsi.createProgram([file, ...nodeTypes(tsi, file, options, host)], options, host);
   const userFiles = original.getSourceFiles().filter((f) => isUserSource(original, f));
+  const ambient = ambientOf(tsi, original);
   const rewriter = new ProgramRewriter(tsi);
-  const reused = previous !== undefined && rememberUnchanged(tsi, rewriter, userFiles, previous);
+  const reused =
+    previous !== undefined &&
+    previous.ambient === ambient &&
+    rememberUnchanged(tsi, rewriter, userFiles, previous);
   const program = rewriter.rewrite(original, host);
   // Only these can have changed: what they import is as it was, and nothing they import changed.
   const afresh = reused ? rewriter.examined : undefined;
@@ -163,7 +171,23 @@ export function compileScript(
     };
   });
   const compiledFiles = { afresh: userFiles.filter(compiledAfresh).length, of: userFiles.length };
-  return { diagnostics, modules, inputs: recorder.inputs, sources, compiledFiles, format };
+  return { diagnostics, modules, inputs: recorder.inputs, sources, ambient, compiledFiles, format };
+}
+
+/**
+ * Stands for what every file of the program sees without importing it: the compiler options, and
+ * which files declare globals or augment modules (the standard library, Node's types, any other
+ * declaration file, the user's own). A file unchanged since an earlier compilation, whose
+ * imports are unchanged too, compiles as it did then only if this is the same: a declaration file
+ * that a new import or a `/// <reference>` brings in can change what its names mean.
+ */
+function ambientOf(tsi: TypeScript, program: ts.Program): string {
+  const globalFiles = program
+    .getSourceFiles()
+    .filter((f) => affectsOtherFiles(tsi, f))
+    .map((f) => f.fileName)
+    .sort();
+  return sha256(JSON.stringify([program.getCompilerOptions(), globalFiles]));
 }
 
 /**

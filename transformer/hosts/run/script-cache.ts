@@ -4,7 +4,8 @@
  * looked at, and reused for as long as all of that is as it was.
  *
  * One manifest per entry script, in node_modules/.cache/gradscript of the nearest folder with a
- * node_modules (else the system's temporary folder), named after the script's path. It holds:
+ * node_modules (else the system's temporary folder), named after the script's folder and name. It
+ * holds:
  *  - the key: this build of gradscript and the TypeScript it compiles with. The compiler options
  *    follow from these and from the tsconfig files, which are among the inputs;
  *  - the inputs: every file read, by the hash of its content (or by size and times under
@@ -17,7 +18,13 @@
  *  - each of the user's files as the compilation left it: the hash of its text, and its
  *    rewriting. When only such files have changed since (an edited script), the next compilation
  *    takes the rest as they were and looks again only at the changed files and at the files
- *    importing them: it rewrites, type-checks and emits those, and reuses the others' JavaScript.
+ *    importing them: it rewrites, type-checks and emits those, and reuses the others' JavaScript;
+ *  - a hash of what every file saw without importing it (the compiler options, the names of the
+ *    files that declare globals): the next compilation reuses nothing unless it sees the same.
+ *
+ * A script with no usable manifest of its own (a new one, in a folder of several) starts the same
+ * way from the newest manifest of another script in its folder, when only user files changed
+ * since that one was written: the files the two share are then not checked again.
  *
  * All of TypeScript's access to the file system goes through the hosts InputRecorder wraps. What
  * the cache cannot see is a file under node_modules or TypeScript's lib folder rewritten with the
@@ -31,7 +38,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** Changes whenever the manifest's layout does, so that one from an older layout is a miss. */
-const MANIFEST_FORMAT = 3;
+const MANIFEST_FORMAT = 4;
 
 /** What a compilation looked at, and what it found. */
 export interface ScriptInputs {
@@ -84,6 +91,8 @@ export interface PreviousCompilation {
   sources: readonly SourceRecord[];
   /** The emitted modules, by the real path of the file each came from. */
   modules: ReadonlyMap<string, CompiledModule>;
+  /** What every file saw without importing it (see compile.ts, `ambientOf`). */
+  ambient: string;
 }
 
 interface Manifest {
@@ -93,6 +102,7 @@ interface Manifest {
   /** The emitted modules, by the real path of the file each came from. */
   modules: [string, CompiledModule][];
   sources: SourceRecord[];
+  ambient: string;
 }
 
 /** On a hit, the script's modules; on a miss, what may be reused of the last compilation. */
@@ -151,8 +161,10 @@ export class ScriptCache {
     private readonly entry: string,
     private readonly debug: (message: string) => void,
   ) {
-    const name = crypto.createHash('sha256').update(entry).digest('hex').slice(0, 16);
-    this.manifestPath = path.join(cacheDirectory(entry), `${path.basename(entry)}-${name}.json`);
+    this.manifestPath = path.join(
+      cacheDirectory(entry),
+      `${folderTag(entry)}-${path.basename(entry)}.json`,
+    );
   }
 
   /**
@@ -163,7 +175,8 @@ export class ScriptCache {
     let change: InputChange | undefined;
     let manifest: Manifest | undefined;
     try {
-      manifest = this.readManifest();
+      manifest = readManifest(this.manifestPath);
+      if (manifest && manifest.entry !== this.entry) throw new Error(`made for ${manifest.entry}`);
       change = manifest ? changedInput(manifest) : { reason: 'no cache entry', onlySources: false };
     } catch (error) {
       change = { reason: `unusable cache entry (${(error as Error).message})`, onlySources: false };
@@ -173,8 +186,47 @@ export class ScriptCache {
       return { modules: new Map(manifest.modules) };
     }
     this.debug(`miss: ${change?.reason} (${this.manifestPath})`);
-    if (!manifest || !change?.onlySources) return {};
-    return { previous: { sources: manifest.sources, modules: new Map(manifest.modules) } };
+    if (manifest && change?.onlySources) return { previous: previousOf(manifest) };
+    return { previous: this.neighbour() };
+  }
+
+  /**
+   * What the newest compilation of another script in the entry's folder left, when only user
+   * files have changed since: a script new to the folder need not check again what it shares
+   * with the others (compile.ts reuses nothing unless the options and global declarations are
+   * the same too).
+   */
+  private neighbour(): PreviousCompilation | undefined {
+    const directory = path.dirname(this.manifestPath);
+    const prefix = `${folderTag(this.entry)}-`;
+    let newest: { file: string; written: number } | undefined;
+    try {
+      for (const name of fs.readdirSync(directory)) {
+        const file = path.join(directory, name);
+        if (!name.startsWith(prefix) || !name.endsWith('.json') || file === this.manifestPath)
+          continue;
+        const written = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -Infinity;
+        if (!newest || written > newest.written) newest = { file, written };
+      }
+    } catch {
+      return undefined; // No cache folder yet.
+    }
+    if (!newest) return undefined;
+    try {
+      const manifest = readManifest(newest.file);
+      if (!manifest || path.dirname(manifest.entry) !== path.dirname(this.entry))
+        throw new Error('not of a script in this folder');
+      const change = changedInput(manifest);
+      if (change && !change.onlySources) {
+        this.debug(`not starting from ${newest.file}: ${change.reason}`);
+        return undefined;
+      }
+      this.debug(`starting from ${newest.file}`);
+      return previousOf(manifest);
+    } catch (error) {
+      this.debug(`not starting from ${newest.file}: unusable (${(error as Error).message})`);
+      return undefined;
+    }
   }
 
   /** Keeps the compiled script. Written aside and renamed into place, so a run never reads half of one. */
@@ -182,6 +234,7 @@ export class ScriptCache {
     modules: ReadonlyMap<string, CompiledModule>,
     inputs: ScriptInputs,
     sources: readonly SourceRecord[],
+    ambient: string,
   ): void {
     const temporary = `${this.manifestPath}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -191,6 +244,7 @@ export class ScriptCache {
         inputs,
         modules: [...modules],
         sources: [...sources],
+        ambient,
       };
       const json = JSON.stringify(manifest);
       fs.mkdirSync(path.dirname(this.manifestPath), { recursive: true });
@@ -202,25 +256,33 @@ export class ScriptCache {
       this.debug(`could not write ${this.manifestPath}: ${(error as Error).message}`);
     }
   }
+}
 
-  /** The manifest, if there is one for this script and this build; throws if it is damaged. */
-  private readManifest(): Manifest | undefined {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.manifestPath, 'utf8');
-    } catch {
-      return undefined;
-    }
-    const newline = text.indexOf('\n');
-    const json = text.slice(newline + 1);
-    if (newline < 0 || text.slice(0, newline) !== sha256(json)) throw new Error('bad checksum');
-    const manifest = JSON.parse(json) as Manifest;
-    // The checksum vouches for the content, the key for its layout.
-    if (manifest.key !== cacheKey())
-      throw new Error('made by another build of gradscript or TypeScript');
-    if (manifest.entry !== this.entry) throw new Error(`made for ${manifest.entry}`);
-    return manifest;
+/** The manifest at `file`, if there is one made by this build; throws if it is damaged. */
+function readManifest(file: string): Manifest | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
+  const newline = text.indexOf('\n');
+  const json = text.slice(newline + 1);
+  if (newline < 0 || text.slice(0, newline) !== sha256(json)) throw new Error('bad checksum');
+  const manifest = JSON.parse(json) as Manifest;
+  // The checksum vouches for the content, the key for its layout.
+  if (manifest.key !== cacheKey())
+    throw new Error('made by another build of gradscript or TypeScript');
+  return manifest;
+}
+
+function previousOf({ sources, modules, ambient }: Manifest): PreviousCompilation {
+  return { sources, modules: new Map(modules), ambient };
+}
+
+/** Begins the name of every manifest of a script in the entry's folder. */
+function folderTag(entry: string): string {
+  return sha256(path.dirname(entry)).slice(0, 16);
 }
 
 interface InputChange {
