@@ -4,17 +4,14 @@
  * compiler API) and the module setting they chose (commonjs with node10 resolution, node16,
  * nodenext in a `"type": "module"` package). Every cell compiles a program that uses a
  * `Value | number` union, so that the runtime helpers are imported, runs it with node, and
- * checks the data and the gradients. Each project starts from one install of the packed package
- * (./packed.ts), shared with templates.test.ts, and installs its own TypeScript beside it.
+ * checks the data and the gradients. The projects are the installs of ./packed.ts (shared with
+ * templates.test.ts); each test writes its cell, a folder with its own package.json and tsconfig,
+ * into a folder of this run's inside the project, so that the tests can run at the same time.
  */
-import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { npm, packedInstall, startFromPackedInstall, writeJson } from './packed';
-
-const root = path.join(__dirname, '..');
-let workspace: string;
+import { installedProject, newFolderIn, packedInstall, writeJson } from './packed';
+import { spawnAndWait } from './spawn';
 
 /** What the program prints: e.data, a.grad, b.grad. */
 const EXPECTED = '15.5 8.25 4';
@@ -31,8 +28,12 @@ const PROGRAM = [
   'process.stdout.write(`${e.data} ${a.grad} ${b.grad}\\n`);',
   '',
 ].join('\n');
+/** The program with an operator that has no meaning on a Value, at line 6, column 29. */
+const MISTAKEN = PROGRAM.replace('u * 2', 'u % 2');
+const MISTAKE_REPORTED =
+  "main.ts(6,29): error TS99001: gradscript: the operator '%' has no meaning on a Value";
 
-/** Module settings, each a folder of its own inside a project. */
+/** Module settings, each a cell: a folder of its own inside a project. */
 const MODULES = {
   commonjs: {
     compilerOptions: { module: 'commonjs', moduleResolution: 'node10' },
@@ -42,206 +43,208 @@ const MODULES = {
   'nodenext-esm': { compilerOptions: { module: 'nodenext' }, type: 'module' },
 } as const;
 type ModuleSetting = keyof typeof MODULES;
+const SETTINGS = Object.keys(MODULES) as ModuleSetting[];
 
 /** The TypeScript a project has, each a project of its own with its own node_modules. */
-const PROJECTS = {
-  'no-typescript': {},
-  'typescript-5.9': {
-    typescript: `file:${path.join(root, 'node_modules', 'typescript')}`,
-    'ts-patch': `file:${path.join(root, 'node_modules', 'ts-patch')}`,
-  },
-  'typescript-7': { typescript: '7.0.2', vite: `file:${path.join(root, 'node_modules', 'vite')}` },
-} as const;
-type Project = keyof typeof PROJECTS;
+const PROJECTS = ['no-typescript', 'typescript-5.9', 'typescript-7'] as const;
+type Project = (typeof PROJECTS)[number];
 
-beforeAll(() => {
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-consumer-'));
-  const { tarball } = packedInstall();
-  for (const [project, dependencies] of Object.entries(PROJECTS)) {
-    const dir = path.join(workspace, project);
-    fs.mkdirSync(dir);
-    writeJson(path.join(dir, 'package.json'), {
-      private: true,
-      dependencies: { gradscript: `file:${tarball}`, ...dependencies },
-    });
-    startFromPackedInstall(dir);
-    // As a user would: a plain install, which must not stop on a peer conflict.
-    execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
-      cwd: dir,
-      stdio: 'pipe',
-    });
-    for (const [setting, { compilerOptions, type }] of Object.entries(MODULES)) {
-      const cell = path.join(dir, setting);
-      fs.mkdirSync(cell);
-      writeJson(path.join(cell, 'package.json'), { private: true, type });
-      writeJson(path.join(cell, 'tsconfig.json'), {
-        compilerOptions: {
-          target: 'ES2022',
-          strict: true,
-          outDir: 'out',
-          sourceMap: true,
-          declaration: true,
-          skipLibCheck: true,
-          ...compilerOptions,
-          ...(project === 'typescript-5.9'
-            ? { plugins: [{ transform: 'gradscript/transformer', transformProgram: true }] }
-            : {}),
-        },
-        include: ['main.ts'],
-      });
-      fs.writeFileSync(path.join(cell, 'main.ts'), PROGRAM);
-    }
+/** Each project's folder (where its node_modules is), and this run's folder inside it. */
+const projects = new Map<Project, { dir: string; run: string }>();
+
+beforeAll(async () => {
+  const [{ base }, typescript59, typescript7] = await Promise.all([
+    packedInstall(),
+    installedProject('typescript-5.9'),
+    installedProject('typescript-7'),
+  ]);
+  const dirs: Record<Project, string> = {
+    'no-typescript': base,
+    'typescript-5.9': typescript59.dir,
+    'typescript-7': typescript7.dir,
+  };
+  for (const project of PROJECTS) {
+    projects.set(project, { dir: dirs[project], run: newFolderIn(dirs[project], 'consumer') });
   }
-  // A bundler project: Vite with bundler resolution, its modules rewritten by gradscript/vite.
-  const vite = path.join(workspace, 'typescript-7', 'vite');
-  fs.mkdirSync(vite);
-  writeJson(path.join(vite, 'package.json'), { private: true, type: 'module' });
-  writeJson(path.join(vite, 'tsconfig.json'), {
+}, 600_000);
+
+afterAll(() => {
+  for (const { run } of projects.values()) fs.rmSync(run, { recursive: true, force: true });
+});
+
+/** A new cell in `project`: `program` under `setting`'s package.json and tsconfig. */
+function cell(project: Project, setting: ModuleSetting, program = PROGRAM): string {
+  const { compilerOptions, type } = MODULES[setting];
+  const dir = newFolderIn(projects.get(project)!.run, setting);
+  writeJson(path.join(dir, 'package.json'), { private: true, type });
+  writeJson(path.join(dir, 'tsconfig.json'), {
     compilerOptions: {
       target: 'ES2022',
-      module: 'esnext',
-      moduleResolution: 'bundler',
       strict: true,
-      noEmit: true,
-      allowImportingTsExtensions: true,
+      outDir: 'out',
+      sourceMap: true,
+      declaration: true,
       skipLibCheck: true,
+      ...compilerOptions,
+      ...(project === 'typescript-5.9'
+        ? { plugins: [{ transform: 'gradscript/transformer', transformProgram: true }] }
+        : {}),
     },
     include: ['main.ts'],
   });
-  fs.writeFileSync(
-    path.join(vite, 'vite.config.js'),
-    [
-      "import { gradscript } from 'gradscript/vite';",
-      'export default {',
-      '  plugins: [gradscript()],',
-      "  build: { ssr: 'main.ts', outDir: 'out', rollupOptions: { output: { entryFileNames: 'main.js' } } },",
-      '};',
-      '',
-    ].join('\n'),
-  );
-  fs.writeFileSync(path.join(vite, 'main.ts'), PROGRAM);
-}, 600_000);
-
-afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
-
-function bin(project: Project, name: string, args: string[], cwd = path.join(workspace, project)) {
-  const result = spawnSync(path.join(workspace, project, 'node_modules', '.bin', name), args, {
-    cwd,
-    encoding: 'utf8',
-  });
-  return { status: result.status, output: result.stdout + result.stderr };
+  fs.writeFileSync(path.join(dir, 'main.ts'), program);
+  return dir;
 }
 
-function runCompiled(project: Project, setting: ModuleSetting): string {
-  const out = path.join(workspace, project, setting, 'out', 'main.js');
-  return execFileSync(process.execPath, [out], { encoding: 'utf8' }).trim();
+/** One of the project's commands (node_modules/.bin), run in `cwd`. */
+function bin(project: Project, name: string, args: string[], cwd: string) {
+  const command = path.join(projects.get(project)!.dir, 'node_modules', '.bin', name);
+  return spawnAndWait(command, args, { cwd });
 }
 
-const settings = Object.keys(MODULES) as ModuleSetting[];
+let tspcTurn: Promise<unknown> = Promise.resolve();
 
-describe.each(['no-typescript', 'typescript-5.9', 'typescript-7'] as Project[])('%s', (project) => {
-  test.each(settings)(
-    'gradscript build, %s',
-    (setting) => {
-      const build = bin(project, 'gradscript', ['build', '-p', setting, '--no-pretty']);
-      expect(build.output).toBe('');
-      expect(build.status).toBe(0);
-      expect(runCompiled(project, setting)).toBe(EXPECTED);
-      const declarations = path.join(workspace, project, setting, 'out', 'main.d.ts');
-      expect(fs.existsSync(declarations)).toBe(true);
-    },
-    120_000,
-  );
+/**
+ * tspc in the typescript-5.9 project, one at a time: each reads ts-patch's patched compiler from
+ * its cache under a file lock, and one that waits more than two seconds for another's read throws.
+ */
+function tspc(args: string[], cwd: string) {
+  const turn = tspcTurn.then(() => bin('typescript-5.9', 'tspc', args, cwd));
+  tspcTurn = turn.catch(() => undefined);
+  return turn;
+}
 
-  test.each(settings.filter((s) => MODULES[s].type === 'commonjs'))(
-    'gradscript run, %s',
-    (setting) => {
-      const run = bin(
-        project,
-        'gradscript',
-        ['run', 'main.ts'],
-        path.join(workspace, project, setting),
-      );
-      expect(run.output.trim()).toBe(EXPECTED);
-      expect(run.status).toBe(0);
-    },
-    120_000,
-  );
-});
+/** node on a file that a build wrote. */
+function runOutput(file: string) {
+  return spawnAndWait(process.execPath, [file], { cwd: path.dirname(file) });
+}
 
-describe('typescript-5.9 with ts-patch', () => {
-  test.each(settings)(
-    'tspc, %s',
-    (setting) => {
-      const build = bin('typescript-5.9', 'tspc', ['-p', setting]);
-      expect(build.output).toBe('');
-      expect(build.status).toBe(0);
-      expect(runCompiled('typescript-5.9', setting)).toBe(EXPECTED);
-    },
-    120_000,
-  );
-
-  test('incremental builds and -b report errors at the user’s positions, every time', () => {
-    const cell = path.join(workspace, 'typescript-5.9', 'node16');
-    fs.writeFileSync(path.join(cell, 'main.ts'), PROGRAM.replace('u * 2', 'u % 2'));
-    // As with plain tsc, -b after -p --incremental sees an up-to-date project: start each mode afresh.
-    const runs = [
-      [],
-      ['-p', '.', '--incremental'],
-      ['-p', '.', '--incremental'],
-      [],
-      ['-b', '.'],
-      ['-b', '.'],
-    ];
-    try {
-      for (const args of runs) {
-        if (args.length === 0) {
-          fs.rmSync(path.join(cell, 'out'), { recursive: true, force: true });
-          fs.rmSync(path.join(cell, 'tsconfig.tsbuildinfo'), { force: true });
-          continue;
-        }
-        const build = bin('typescript-5.9', 'tspc', args, cell);
-        expect(build.output).toContain(
-          "main.ts(6,29): error TS99001: gradscript: the operator '%' has no meaning on a Value",
-        );
-        expect(build.status).not.toBe(0);
-      }
-    } finally {
-      fs.writeFileSync(path.join(cell, 'main.ts'), PROGRAM);
-    }
-  }, 120_000);
-});
-
-test('a Vite project builds through gradscript/vite, and its bundle runs', () => {
-  const build = bin(
-    'typescript-7',
-    'vite',
-    ['build', '--logLevel', 'warn'],
-    path.join(workspace, 'typescript-7', 'vite'),
-  );
+/** What each cell's build is checked for: no output, status 0, and its JavaScript runs. */
+async function expectBuiltAndRunning(
+  build: { status: number | null; output: string },
+  cellDir: string,
+) {
   expect(build.output).toBe('');
   expect(build.status).toBe(0);
-  const out = path.join(workspace, 'typescript-7', 'vite', 'out', 'main.js');
-  expect(execFileSync(process.execPath, [out], { encoding: 'utf8' }).trim()).toBe(EXPECTED);
-}, 120_000);
+  const run = await runOutput(path.join(cellDir, 'out', 'main.js'));
+  expect(run.output.trim()).toBe(EXPECTED);
+  expect(run.status).toBe(0);
+}
 
-test('gradscript check reports errors at the user’s positions and exits non-zero', () => {
-  const cell = path.join(workspace, 'typescript-7', 'commonjs');
-  fs.writeFileSync(path.join(cell, 'main.ts'), PROGRAM.replace('u * 2', 'u % 2'));
-  try {
-    const check = bin('typescript-7', 'gradscript', ['check', '--no-pretty'], cell);
-    expect(check.output).toContain(
-      "main.ts(6,29): error TS99001: gradscript: the operator '%' has no meaning on a Value",
+const EVERY_CELL = PROJECTS.flatMap((project) =>
+  SETTINGS.map((setting): [Project, ModuleSetting] => [project, setting]),
+);
+const COMMONJS_CELLS = EVERY_CELL.filter(([, setting]) => MODULES[setting].type === 'commonjs');
+const TIMEOUT = 300_000;
+
+test.concurrent.each(EVERY_CELL)(
+  '%s: gradscript build, %s',
+  async (project, setting) => {
+    const dir = cell(project, setting);
+    const build = await bin(
+      project,
+      'gradscript',
+      ['build', '-p', path.basename(dir), '--no-pretty'],
+      path.dirname(dir),
     );
+    await expectBuiltAndRunning(build, dir);
+    expect(fs.existsSync(path.join(dir, 'out', 'main.d.ts'))).toBe(true);
+  },
+  TIMEOUT,
+);
+
+test.concurrent.each(COMMONJS_CELLS)(
+  '%s: gradscript run, %s',
+  async (project, setting) => {
+    const dir = cell(project, setting);
+    const run = await bin(project, 'gradscript', ['run', 'main.ts'], dir);
+    expect(run.output.trim()).toBe(EXPECTED);
+    expect(run.status).toBe(0);
+  },
+  TIMEOUT,
+);
+
+test.concurrent.each(SETTINGS)(
+  'typescript-5.9 with ts-patch: tspc, %s',
+  async (setting) => {
+    const dir = cell('typescript-5.9', setting);
+    const build = await tspc(['-p', path.basename(dir)], path.dirname(dir));
+    await expectBuiltAndRunning(build, dir);
+  },
+  TIMEOUT,
+);
+
+test.concurrent(
+  'typescript-5.9 with ts-patch: incremental builds and -b report errors at the user’s positions, every time',
+  async () => {
+    const dir = cell('typescript-5.9', 'node16', MISTAKEN);
+    // As with plain tsc, -b after -p --incremental sees an up-to-date project: start each mode afresh.
+    for (const mode of [
+      ['-p', '.', '--incremental'],
+      ['-b', '.'],
+    ]) {
+      fs.rmSync(path.join(dir, 'out'), { recursive: true, force: true });
+      fs.rmSync(path.join(dir, 'tsconfig.tsbuildinfo'), { force: true });
+      for (let time = 0; time < 2; time++) {
+        const build = await tspc(mode, dir);
+        expect(build.output).toContain(MISTAKE_REPORTED);
+        expect(build.status).not.toBe(0);
+      }
+    }
+  },
+  TIMEOUT,
+);
+
+test.concurrent(
+  'a Vite project builds through gradscript/vite, and its bundle runs',
+  async () => {
+    const dir = newFolderIn(projects.get('typescript-7')!.run, 'vite');
+    // Bundler resolution, its modules rewritten by gradscript/vite.
+    writeJson(path.join(dir, 'package.json'), { private: true, type: 'module' });
+    writeJson(path.join(dir, 'tsconfig.json'), {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        strict: true,
+        noEmit: true,
+        allowImportingTsExtensions: true,
+        skipLibCheck: true,
+      },
+      include: ['main.ts'],
+    });
+    fs.writeFileSync(
+      path.join(dir, 'vite.config.js'),
+      [
+        "import { gradscript } from 'gradscript/vite';",
+        'export default {',
+        '  plugins: [gradscript()],',
+        "  build: { ssr: 'main.ts', outDir: 'out', rollupOptions: { output: { entryFileNames: 'main.js' } } },",
+        '};',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(dir, 'main.ts'), PROGRAM);
+    const build = await bin('typescript-7', 'vite', ['build', '--logLevel', 'warn'], dir);
+    await expectBuiltAndRunning(build, dir);
+  },
+  TIMEOUT,
+);
+
+test.concurrent(
+  'gradscript check reports errors at the user’s positions and exits non-zero',
+  async () => {
+    const dir = cell('typescript-7', 'commonjs', MISTAKEN);
+    const check = await bin('typescript-7', 'gradscript', ['check', '--no-pretty'], dir);
+    expect(check.output).toContain(MISTAKE_REPORTED);
     expect(check.output).toContain('Found 1 error.');
     expect(check.status).not.toBe(0);
-  } finally {
-    fs.writeFileSync(path.join(cell, 'main.ts'), PROGRAM);
-  }
-}, 120_000);
+  },
+  TIMEOUT,
+);
 
 test('the project’s TypeScript 7 is left as it is, and gradscript brings its own 5.9', () => {
-  const project = path.join(workspace, 'typescript-7');
+  const project = projects.get('typescript-7')!.dir;
   const version = (dir: string) =>
     (
       JSON.parse(fs.readFileSync(path.join(dir, 'typescript', 'package.json'), 'utf8')) as {

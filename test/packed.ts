@@ -1,19 +1,119 @@
 /**
- * The package as `npm pack` makes it, packed once for what it contains and installed once, for
- * the suites that install it into fresh projects (consumer.test.ts, templates.test.ts). Each
- * project then starts from a copy of that install and runs its own `npm install` for what it adds,
- * which takes a few seconds where a whole install of gradscript's dependencies took fifteen or
- * more. Suites running at the same time take turns: the second one waits for the first's pack
- * and install instead of doing its own.
+ * The package as `npm pack` makes it, and the projects that the suites installing it
+ * (consumer.test.ts, templates.test.ts) work in. Each is made once for what the package contains,
+ * in the system's temporary folder, and shared: by both suites, which run at the same time (the
+ * second to ask waits for the first's work instead of doing its own), and by the runs that follow
+ * within the hour. A suite works in folders of its own inside a project, where node, TypeScript,
+ * tsserver and the bundlers find the project's node_modules as they would from its own files: an
+ * install takes seconds of npm, a folder nothing.
+ *
+ *  - base: the packed package alone, installed from a package.json that names it, by a plain
+ *    `npm install`; gradscript's TypeScript is the only one there;
+ *  - the projects of SHARED_PROJECTS, each made the README's way (`npm init -y`,
+ *    `npm pkg set type=module`, then `npm install` of the tarball and what the project adds),
+ *    starting from a copy of base's node_modules, so that npm installs only what is new.
  */
-import { execFileSync, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnAndWait } from './spawn';
 
 const root = path.join(__dirname, '..');
+const rootModules = path.join(root, 'node_modules');
 export const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund'];
+
+/** The version of a package in this repository's node_modules. */
+function installed(name: string): string {
+  const manifest = path.join(rootModules, name, 'package.json');
+  return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/**
+ * What each shared project installs beside gradscript: registry packages at the versions this
+ * repository's lock file has (so that npm's cache has them), TypeScript 5.9 and 7 as a user
+ * pins them (7 as create-vite gives it), and ts-patch linked from this repository's node_modules
+ * (npm links a folder), which needs no registry.
+ */
+const SHARED_PROJECTS = {
+  'typescript-5.9': ['typescript@5.9.3', `file:${path.join(rootModules, 'ts-patch')}`],
+  'typescript-7': ['typescript@7.0.2', `vite@${installed('vite')}`],
+  'typescript-6': [`typescript@${installed('typescript6')}`],
+  bundlers: ['rollup', 'webpack', 'esbuild', '@rspack/core'].map(
+    (name) => `${name}@${installed(name)}`,
+  ),
+} as const;
+export type SharedProject = keyof typeof SHARED_PROJECTS;
+
+export interface PackedInstall {
+  /** The packed package. */
+  tarball: string;
+  /** A project with only the packed package installed (its package.json, lock and node_modules). */
+  base: string;
+  /** What base's install printed. */
+  installLog: string;
+}
+
+export interface InstalledProject {
+  /** The project: its package.json, lock and node_modules. */
+  dir: string;
+  /** What its `npm install` printed. */
+  installLog: string;
+}
+
+export async function packedInstall(): Promise<PackedInstall> {
+  const pack = await madeOnce('pack', (dir) =>
+    npmIn(root, ['pack', '--ignore-scripts', '--pack-destination', dir]),
+  );
+  const tarball = path.join(
+    pack.dir,
+    fs.readdirSync(pack.dir).find((f) => f.endsWith('.tgz'))!,
+  );
+  const base = await madeOnce('base', (dir) => {
+    writeJson(path.join(dir, 'package.json'), {
+      private: true,
+      dependencies: { gradscript: `file:${tarball}` },
+    });
+    return npmIn(dir, INSTALL);
+  });
+  return { tarball, base: base.dir, installLog: base.installLog };
+}
+
+export async function installedProject(name: SharedProject): Promise<InstalledProject> {
+  const { tarball, base } = await packedInstall();
+  const dependencies = SHARED_PROJECTS[name];
+  // Named for what it installs too, so that a changed list is a project of its own.
+  const key = crypto.createHash('sha256').update(dependencies.join('\n')).digest('hex');
+  return madeOnce(`${name}-${key.slice(0, 8)}`, async (dir) => {
+    await npmIn(dir, ['init', '-y']);
+    await npmIn(dir, ['pkg', 'set', 'type=module']);
+    fs.cpSync(path.join(base, 'node_modules'), path.join(dir, 'node_modules'), {
+      recursive: true,
+      verbatimSymlinks: true,
+      // Not what `gradscript run` cached there for the scripts run in base's folders.
+      filter: (source) => source !== path.join(base, 'node_modules', '.cache'),
+    });
+    fs.copyFileSync(path.join(base, 'package-lock.json'), path.join(dir, 'package-lock.json'));
+    return npmIn(dir, [...INSTALL, tarball, ...dependencies]);
+  });
+}
+
+/** A new folder inside `project` for a suite's files, which the suite removes when done. */
+export function newFolderIn(project: string, prefix: string): string {
+  return fs.mkdtempSync(path.join(project, `${prefix}-`));
+}
+
+export function writeJson(file: string, json: unknown): void {
+  fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
+}
+
+/** Runs npm in `dir`, returning what it printed, or throwing with that when it fails. */
+async function npmIn(dir: string, args: string[]): Promise<string> {
+  const { status, output } = await spawnAndWait(npm, args, { cwd: dir });
+  if (status !== 0) throw new Error(`npm ${args.join(' ')} in ${dir}:\n${output}`);
+  return output;
+}
 
 /** What npm pack takes, as package.json's "files" names it, and package.json itself. */
 function contentsKey(): string {
@@ -32,67 +132,23 @@ function contentsKey(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-export interface PackedInstall {
-  /** The packed package. */
-  tarball: string;
-  /** A project with only the packed package installed (its package.json, lock and node_modules). */
-  base: string;
-  /** What that install printed. */
-  installLog: string;
-}
-
-let packed: PackedInstall | undefined;
+let contents: string | undefined;
 
 /**
- * The package packed and installed, made by the first suite that asks (in the system's temporary
- * folder, where the projects are, so that npm's relative paths to the tarball stay short).
+ * The folder of this contents' pack and projects, in the system's temporary folder (where npm's
+ * relative paths to the tarball stay short), marked as in use; older contents' folders go.
  */
-export function packedInstall(): PackedInstall {
-  if (packed) return packed;
-  const dir = path.join(os.tmpdir(), `gradscript-packed-${contentsKey()}`);
-  const done = path.join(dir, 'done');
-  withLock(`${dir}.lock`, () => {
-    if (fs.existsSync(done)) return;
-    removeOldInstalls();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir);
-    execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', dir], {
-      cwd: root,
-      stdio: 'pipe',
-    });
-    const tarball = path.join(
-      dir,
-      fs.readdirSync(dir).find((f) => f.endsWith('.tgz'))!,
-    );
-    const base = path.join(dir, 'base');
-    fs.mkdirSync(base);
-    writeJson(path.join(base, 'package.json'), {
-      private: true,
-      dependencies: { gradscript: `file:${tarball}` },
-    });
-    const install = spawnSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
-      cwd: base,
-      encoding: 'utf8',
-    });
-    if (install.status !== 0)
-      throw new Error(`npm install of the packed package: ${install.stderr}`);
-    fs.writeFileSync(path.join(dir, 'install.log'), install.stdout + install.stderr);
-    fs.writeFileSync(done, '');
-  });
+function contentsFolder(): string {
+  if (contents) return contents;
+  removeOldInstalls();
+  contents = path.join(os.tmpdir(), `gradscript-packed-${contentsKey()}`);
+  fs.mkdirSync(contents, { recursive: true });
   const now = new Date();
-  fs.utimesSync(dir, now, now); // in use: see removeOldInstalls
-  packed = {
-    tarball: path.join(
-      dir,
-      fs.readdirSync(dir).find((f) => f.endsWith('.tgz'))!,
-    ),
-    base: path.join(dir, 'base'),
-    installLog: fs.readFileSync(path.join(dir, 'install.log'), 'utf8'),
-  };
-  return packed;
+  fs.utimesSync(contents, now, now);
+  return contents;
 }
 
-/** Installs of other contents (each about 90 MB), once no run has touched them for an hour. */
+/** Installs of other contents (about 90 MB a project), once no run has touched them for an hour. */
 function removeOldInstalls(): void {
   for (const name of fs.readdirSync(os.tmpdir())) {
     if (!/^gradscript-packed-[0-9a-f]+$/.test(name)) continue;
@@ -103,27 +159,33 @@ function removeOldInstalls(): void {
   }
 }
 
-/**
- * Gives `project` the packed install's node_modules and lock file, as if gradscript had been
- * installed there first; the project's own `npm install` then adds what it needs beside it.
- */
-export function startFromPackedInstall(project: string): void {
-  const { base } = packedInstall();
-  fs.cpSync(path.join(base, 'node_modules'), path.join(project, 'node_modules'), {
-    recursive: true,
-    verbatimSymlinks: true,
-  });
-  fs.copyFileSync(path.join(base, 'package-lock.json'), path.join(project, 'package-lock.json'));
-}
+const making = new Map<string, Promise<InstalledProject>>();
 
-export function writeJson(file: string, json: unknown): void {
-  fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
+/**
+ * The folder `name` of this contents' folder, as `make` fills it: by the first process to ask,
+ * holding a lock that the others wait on, unless a mark beside it says that it was made already.
+ * `make` returns what its install printed, kept beside the folder too.
+ */
+function madeOnce(name: string, make: (dir: string) => Promise<string>): Promise<InstalledProject> {
+  const dir = path.join(contentsFolder(), name);
+  const [done, log] = [`${dir}.done`, `${dir}.log`];
+  let made = making.get(dir);
+  if (!made) {
+    made = withLock(`${dir}.lock`, async () => {
+      if (fs.existsSync(done)) return;
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir);
+      fs.writeFileSync(log, await make(dir));
+      fs.writeFileSync(done, '');
+    }).then(() => ({ dir, installLog: fs.readFileSync(log, 'utf8') }));
+    making.set(dir, made);
+  }
+  return made;
 }
 
 /** Runs `work` holding a lock (a directory), waiting while another process holds it. */
-function withLock(lock: string, work: () => void): void {
+async function withLock(lock: string, work: () => Promise<void>): Promise<void> {
   const owner = path.join(lock, 'pid');
-  const wait = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     try {
       fs.mkdirSync(lock);
@@ -132,11 +194,11 @@ function withLock(lock: string, work: () => void): void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (isStale(lock, owner)) fs.rmSync(lock, { recursive: true, force: true });
-      else Atomics.wait(wait, 0, 0, 250);
+      else await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
   try {
-    work();
+    await work();
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

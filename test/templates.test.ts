@@ -4,59 +4,87 @@
  * commands. `tsc --init` on TypeScript 5.9 and 7 in an ES-module package (its defaults
  * untouched); create-vite's vanilla-ts app importing from `gradscript`, built with the README's
  * script and opened in Chromium; a script in a folder with no node_modules; Rollup, webpack,
- * esbuild and Rspack builds; the editor plugin in tsserver 5.9 and 6. Each project starts from one
- * install of the packed package (./packed.ts), shared with consumer.test.ts, and then runs the
- * README's `npm install` of gradscript and what the project adds.
+ * esbuild and Rspack builds; the editor plugin in tsserver 5.9 and 6. The installs are
+ * ./packed.ts's (shared with consumer.test.ts), each made by the README's `npm init -y`,
+ * `npm pkg set type=module` and `npm install` of gradscript and what the project adds. Each test
+ * makes its own project: a folder inside an install, with the package.json those commands wrote,
+ * whose files find the install's node_modules as the install's own would; so the tests can run
+ * at the same time.
  */
-import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
-import { npm, packedInstall, startFromPackedInstall } from './packed';
+import {
+  installedProject,
+  newFolderIn,
+  npm,
+  packedInstall,
+  type InstalledProject,
+  type SharedProject,
+} from './packed';
+import { spawnAndWait, type Finished } from './spawn';
 import { TsServer } from './tsserver';
 
-const root = path.join(__dirname, '..');
-const rootModules = path.join(root, 'node_modules');
-let workspace: string;
-/** What each project's `npm install` printed. */
+/** The install that each kind of project is made in. */
+const INSTALLS = {
+  'tsc-init-5.9': 'typescript-5.9',
+  'tsc-init-7': 'typescript-7',
+  'vanilla-ts': 'typescript-7',
+  bundlers: 'bundlers',
+  'typescript-6': 'typescript-6',
+} as const satisfies Record<string, SharedProject>;
+type Kind = keyof typeof INSTALLS;
+
+/** Each install, and this run's folder inside it. */
+const installs = new Map<SharedProject, InstalledProject & { run: string }>();
+/** What each `npm install` printed. */
 const installLogs = new Map<string, string>();
 
-/**
- * Each project and what it installs beside gradscript: registry packages, at the versions this
- * repository's lock file has (so npm's cache has them), TypeScript 7 as create-vite gives it.
- */
-const PROJECTS = {
-  'tsc-init-5.9': ['typescript@5.9.3'],
-  'tsc-init-7': ['typescript@7.0.2'],
-  'vanilla-ts': ['typescript@7.0.2', `vite@${installed('vite')}`],
-  bundlers: ['rollup', 'webpack', 'esbuild', '@rspack/core'].map(
-    (name) => `${name}@${installed(name)}`,
-  ),
-  'typescript-6': [`typescript@${installed('typescript6')}`],
-} as const;
-type Project = keyof typeof PROJECTS;
+beforeAll(async () => {
+  const names = [...new Set(Object.values(INSTALLS))];
+  const [packed, ...made] = await Promise.all([
+    packedInstall(),
+    ...names.map((name) => installedProject(name)),
+  ]);
+  installLogs.set('the packed package alone', packed.installLog);
+  names.forEach((name, i) => {
+    installLogs.set(name, made[i].installLog);
+    installs.set(name, { ...made[i], run: newFolderIn(made[i].dir, 'templates') });
+  });
+}, 900_000);
 
-/** The version of a package in this repository's node_modules. */
-function installed(name: string): string {
-  const manifest = path.join(rootModules, name, 'package.json');
-  return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+afterAll(() => {
+  for (const { run } of installs.values()) fs.rmSync(run, { recursive: true, force: true });
+});
+
+interface Project {
+  dir: string;
+  /** Runs one of the project's commands (node_modules/.bin), as npx would. */
+  npx(name: string, ...args: string[]): Promise<Finished>;
 }
 
-const dir = (project: Project) => path.join(workspace, project);
+/** A new project of `kind`: a folder in its install, with the package.json the README's commands wrote. */
+function newProject(kind: Kind): Project {
+  const install = installs.get(INSTALLS[kind])!;
+  const dir = newFolderIn(install.run, kind);
+  fs.copyFileSync(path.join(install.dir, 'package.json'), path.join(dir, 'package.json'));
+  return {
+    dir,
+    npx: (name, ...args) => sh(path.join(install.dir, 'node_modules', '.bin', name), args, dir),
+  };
+}
 
-function sh(project: Project, command: string, args: string[], cwd = dir(project)) {
-  const result = spawnSync(command, args, {
+function sh(command: string, args: string[], cwd: string) {
+  return spawnAndWait(command, args, {
     cwd,
-    encoding: 'utf8',
     env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
   });
-  return { status: result.status, output: result.stdout + result.stderr };
 }
-const npx = (project: Project, ...args: string[]) =>
-  sh(project, path.join(dir(project), 'node_modules', '.bin', args[0]), args.slice(1));
+
+const TIMEOUT = 300_000;
 
 /** A program valid under tsc --init's strictest defaults (noUncheckedIndexedAccess and all). */
 const MAIN = `import { Value } from 'gradscript';
@@ -73,29 +101,6 @@ console.log(e.data.toFixed(4), a.grad.toFixed(4), b.grad.toFixed(4));
 `;
 const MAIN_PRINTS = '7.3333 6.6667 3.5556';
 
-beforeAll(() => {
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-templates-'));
-  const { tarball, installLog } = packedInstall();
-  installLogs.set('the packed package alone', installLog);
-  for (const [project, dependencies] of Object.entries(PROJECTS)) {
-    const cwd = path.join(workspace, project);
-    fs.mkdirSync(cwd);
-    // As the README says: an ES-module package.
-    execFileSync(npm, ['init', '-y'], { cwd, stdio: 'pipe' });
-    execFileSync(npm, ['pkg', 'set', 'type=module'], { cwd, stdio: 'pipe' });
-    startFromPackedInstall(cwd);
-    const install = spawnSync(
-      npm,
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...dependencies],
-      { cwd, encoding: 'utf8' },
-    );
-    if (install.status !== 0) throw new Error(`npm install in ${project}: ${install.stderr}`);
-    installLogs.set(project, install.stdout + install.stderr);
-  }
-}, 900_000);
-
-afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
-
 test('installing the package prints no warning of gradscript’s own', () => {
   for (const log of installLogs.values()) {
     expect(log.split('\n').filter((line) => /warn/i.test(line) && /gradscript/.test(line))).toEqual(
@@ -104,15 +109,38 @@ test('installing the package prints no warning of gradscript’s own', () => {
   }
 });
 
-describe.each(['tsc-init-5.9', 'tsc-init-7'] as const)('%s, an ES-module package', (project) => {
-  beforeAll(() => {
-    expect(npx(project, 'tsc', '--init').status).toBe(0);
-    fs.writeFileSync(path.join(dir(project), 'main.ts'), MAIN);
-  });
+const TSC_INIT = ['tsc-init-5.9', 'tsc-init-7'] as const;
 
-  test('gradscript run runs the script as an ES module, with Node’s types', () => {
+const tscInitConfigs = new Map<Kind, Promise<string>>();
+
+/** The tsconfig.json that `tsc --init` writes with `kind`'s TypeScript, written once and read. */
+function tscInitConfig(kind: (typeof TSC_INIT)[number]): Promise<string> {
+  let config = tscInitConfigs.get(kind);
+  if (!config) {
+    const project = newProject(kind);
+    config = project.npx('tsc', '--init').then((init) => {
+      expect(init.status).toBe(0);
+      return fs.readFileSync(path.join(project.dir, 'tsconfig.json'), 'utf8');
+    });
+    tscInitConfigs.set(kind, config);
+  }
+  return config;
+}
+
+/** A project of `kind` with that tsconfig.json, and MAIN. */
+async function tscInitProject(kind: (typeof TSC_INIT)[number]): Promise<Project> {
+  const project = newProject(kind);
+  fs.writeFileSync(path.join(project.dir, 'tsconfig.json'), await tscInitConfig(kind));
+  fs.writeFileSync(path.join(project.dir, 'main.ts'), MAIN);
+  return project;
+}
+
+test.concurrent.each(TSC_INIT)(
+  '%s, an ES-module package: gradscript run runs the script as an ES module, with Node’s types',
+  async (kind) => {
+    const project = await tscInitProject(kind);
     fs.writeFileSync(
-      path.join(dir(project), 'script.ts'),
+      path.join(project.dir, 'script.ts'),
       `import { Value } from 'gradscript';
 const x = new Value(await Promise.resolve(3));
 const y = x * x;
@@ -120,63 +148,75 @@ y.backward();
 process.stdout.write(\`\${y.data} \${x.grad} \${import.meta.url.endsWith('script.ts')}\\n\`);
 `,
     );
-    const run = npx(project, 'gradscript', 'run', 'script.ts');
+    const run = await project.npx('gradscript', 'run', 'script.ts');
     expect(run.output).toBe('9 6 true\n');
     expect(run.status).toBe(0);
-  });
+  },
+  TIMEOUT,
+);
 
-  test('gradscript build writes what node runs, with the defaults untouched', () => {
-    fs.rmSync(path.join(dir(project), 'script.ts'), { force: true });
-    const build = npx(project, 'gradscript', 'build', '--no-pretty');
+test.concurrent.each(TSC_INIT)(
+  '%s, an ES-module package: gradscript build writes what node runs, with the defaults untouched',
+  async (kind) => {
+    const project = await tscInitProject(kind);
+    const build = await project.npx('gradscript', 'build', '--no-pretty');
     expect(build.output).toBe('');
     expect(build.status).toBe(0);
-    const node = sh(project, process.execPath, ['main.js']);
+    const node = await sh(process.execPath, ['main.js'], project.dir);
     expect(node.output.trim()).toBe(MAIN_PRINTS);
-  });
+  },
+  TIMEOUT,
+);
 
-  test('Node’s globals in a build follow the tsconfig’s types, as tsc’s do', () => {
-    fs.writeFileSync(path.join(dir(project), 'node.ts'), 'process.exitCode = 0;\n');
+test.concurrent.each(TSC_INIT)(
+  '%s, an ES-module package: Node’s globals in a build follow the tsconfig’s types, as tsc’s do',
+  async (kind) => {
+    const project = await tscInitProject(kind);
+    fs.writeFileSync(path.join(project.dir, 'node.ts'), 'process.exitCode = 0;\n');
+    const build = await project.npx('gradscript', 'check', '--no-pretty');
+    expect(build.output).toContain("node.ts(1,1): error TS2591: Cannot find name 'process'.");
+    expect(build.status).not.toBe(0);
+  },
+  TIMEOUT,
+);
+
+test.concurrent(
+  'a script in a folder with no node_modules has Node’s types',
+  async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-bare-'));
     try {
-      const build = npx(project, 'gradscript', 'check', '--no-pretty');
-      expect(build.output).toContain("node.ts(1,1): error TS2591: Cannot find name 'process'.");
-      expect(build.status).not.toBe(0);
+      fs.writeFileSync(
+        path.join(folder, 'script.ts'),
+        'process.stdout.write(`${process.argv.slice(2).join(",")}\\n`);\n',
+      );
+      const { dir } = installs.get(INSTALLS['tsc-init-7'])!;
+      const cli = path.join(dir, 'node_modules', 'gradscript', 'dist', 'src', 'cli');
+      const run = await spawnAndWait(
+        process.execPath,
+        [path.join(cli, 'main.js'), 'run', 'script.ts', 'a'],
+        { cwd: folder },
+      );
+      expect(run.output).toBe('a\n');
     } finally {
-      fs.rmSync(path.join(dir(project), 'node.ts'));
+      fs.rmSync(folder, { recursive: true, force: true });
     }
-  });
-});
+  },
+  TIMEOUT,
+);
 
-test('a script in a folder with no node_modules has Node’s types', () => {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-bare-'));
-  try {
-    fs.writeFileSync(
-      path.join(folder, 'script.ts'),
-      'process.stdout.write(`${process.argv.slice(2).join(",")}\\n`);\n',
-    );
-    const cli = path.join(dir('tsc-init-7'), 'node_modules', 'gradscript', 'dist', 'src', 'cli');
-    const run = spawnSync(process.execPath, [path.join(cli, 'main.js'), 'run', 'script.ts', 'a'], {
-      cwd: folder,
-      encoding: 'utf8',
-    });
-    expect(run.stdout + run.stderr).toBe('a\n');
-  } finally {
-    fs.rmSync(folder, { recursive: true, force: true });
-  }
-});
+let viteApp: Promise<{ dir: string; build: Finished }> | undefined;
 
-describe('create-vite’s vanilla-ts app importing from gradscript', () => {
-  const project = 'vanilla-ts';
-  let build: { status: number | null; output: string };
-
-  beforeAll(() => {
-    const app = dir(project);
+/** create-vite's vanilla-ts app importing from gradscript, built: once, for the tests that look at it. */
+function builtViteApp() {
+  viteApp ??= (async () => {
+    const { dir } = newProject('vanilla-ts');
     // create-vite's build script is `tsc && vite build`; the README's takes its place.
     expect(
-      sh(project, npm, ['pkg', 'set', 'scripts.build=gradscript check && vite build']).status,
+      (await sh(npm, ['pkg', 'set', 'scripts.build=gradscript check && vite build'], dir)).status,
     ).toBe(0);
     // create-vite 9's tsconfig.json for vanilla-ts, as it writes it.
     fs.writeFileSync(
-      path.join(app, 'tsconfig.json'),
+      path.join(dir, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: {
           target: 'es2023',
@@ -199,16 +239,16 @@ describe('create-vite’s vanilla-ts app importing from gradscript', () => {
       }),
     );
     fs.writeFileSync(
-      path.join(app, 'vite.config.ts'),
+      path.join(dir, 'vite.config.ts'),
       "import { gradscript } from 'gradscript/vite';\n\nexport default { plugins: [gradscript()] };\n",
     );
     fs.writeFileSync(
-      path.join(app, 'index.html'),
+      path.join(dir, 'index.html'),
       '<!doctype html>\n<html lang="en">\n<body>\n<div id="app"></div>\n<script type="module" src="/src/main.ts"></script>\n</body>\n</html>\n',
     );
-    fs.mkdirSync(path.join(app, 'src'));
+    fs.mkdirSync(path.join(dir, 'src'));
     fs.writeFileSync(
-      path.join(app, 'src', 'main.ts'),
+      path.join(dir, 'src', 'main.ts'),
       `import { MLP, SGD, Value, moons } from 'gradscript';
 
 const { x, y } = moons(60, { noise: 0.1, seed: 1 });
@@ -226,16 +266,25 @@ const right = x.filter((point, i) => (score(point).data > 0 ? 1 : 0) === y[i]).l
 document.querySelector('#app')!.textContent = \`accuracy \${((100 * right) / x.length).toFixed(1)}%\`;
 `,
     );
-    build = sh(project, npm, ['run', 'build']);
-  }, 300_000);
+    return { dir, build: await sh(npm, ['run', 'build'], dir) };
+  })();
+  return viteApp;
+}
 
-  test('npm run build (gradscript check && vite build) passes with no Node built-in in the bundle', () => {
+test.concurrent(
+  'create-vite’s vanilla-ts app importing from gradscript: npm run build (gradscript check && vite build) passes with no Node built-in in the bundle',
+  async () => {
+    const { build } = await builtViteApp();
     expect(build.output).not.toMatch(/externalized for browser compatibility|error/i);
     expect(build.status).toBe(0);
-  });
+  },
+  TIMEOUT,
+);
 
-  test('the built page trains in Chromium with no page error', async () => {
-    const served = path.join(dir(project), 'dist');
+test.concurrent(
+  'create-vite’s vanilla-ts app importing from gradscript: the built page trains in Chromium with no page error',
+  async () => {
+    const served = path.join((await builtViteApp()).dir, 'dist');
     const server = http.createServer((request, response) => {
       const file = path.join(served, request.url === '/' ? 'index.html' : request.url!);
       if (!file.startsWith(served) || !fs.existsSync(file))
@@ -265,57 +314,62 @@ document.querySelector('#app')!.textContent = \`accuracy \${((100 * right) / x.l
       await browser.close();
       server.close();
     }
-  }, 120_000);
-});
+  },
+  TIMEOUT,
+);
 
-describe('bundlers through one plugin', () => {
-  const project = 'bundlers';
-  const configs: Record<string, string> = {
-    rollup: `import { rollup } from 'rollup';
+/** Each bundler's build script, as its documentation writes one, with gradscript's plugin. */
+const BUNDLER_SCRIPTS: Record<string, string> = {
+  rollup: `import { rollup } from 'rollup';
 import { gradscript } from 'gradscript/rollup';
 const bundle = await rollup({ input: 'src/main.ts', external: (id) => id.startsWith('gradscript'), plugins: [gradscript()] });
 await bundle.write({ file: 'out/rollup.mjs', format: 'es', sourcemap: true });`,
-    esbuild: `import { build } from 'esbuild';
+  esbuild: `import { build } from 'esbuild';
 import { gradscript } from 'gradscript/esbuild';
 await build({ entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'esm', outfile: 'out/esbuild.mjs', packages: 'external', sourcemap: true, plugins: [gradscript()] });`,
-    webpack: `import webpack from 'webpack';
+  webpack: `import webpack from 'webpack';
 import { gradscript } from 'gradscript/webpack';
 webpack({ mode: 'production', target: 'node', entry: './src/main.ts', devtool: 'source-map', output: { path: process.cwd() + '/out', filename: 'webpack.cjs' }, externals: [/^gradscript/], externalsType: 'commonjs', plugins: [gradscript()] }, (error, stats) => { if (error || stats.hasErrors()) { console.error(error ?? stats.toString()); process.exitCode = 1; } });`,
-    rspack: `import { rspack } from '@rspack/core';
+  rspack: `import { rspack } from '@rspack/core';
 import { gradscript } from 'gradscript/rspack';
 rspack({ mode: 'production', target: 'node', entry: './src/main.ts', devtool: 'source-map', output: { path: process.cwd() + '/out', filename: 'rspack.cjs' }, externals: [/^gradscript/], externalsType: 'commonjs', plugins: [gradscript()] }, (error, stats) => { if (error || stats.hasErrors()) { console.error(error ?? stats.toString()); process.exitCode = 1; } });`,
-  };
-  const outputs: Record<string, string> = {
-    rollup: 'rollup.mjs',
-    esbuild: 'esbuild.mjs',
-    webpack: 'webpack.cjs',
-    rspack: 'rspack.cjs',
-  };
+};
+const BUNDLER_OUTPUTS: Record<string, string> = {
+  rollup: 'rollup.mjs',
+  esbuild: 'esbuild.mjs',
+  webpack: 'webpack.cjs',
+  rspack: 'rspack.cjs',
+};
 
-  beforeAll(() => {
-    const src = path.join(dir(project), 'src');
-    fs.mkdirSync(src);
-    fs.writeFileSync(
-      path.join(dir(project), 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'es2022',
-          module: 'esnext',
-          moduleResolution: 'bundler',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-        },
-        include: ['src'],
-      }),
-    );
-    fs.writeFileSync(
-      path.join(src, 'lib.ts'),
-      "import type { Value } from 'gradscript';\nexport const square = (x: Value): Value => x * x;\n",
-    );
-    fs.writeFileSync(
-      path.join(src, 'main.ts'),
-      `import { Value } from 'gradscript';
+let bundlerProject: string | undefined;
+
+/** One project with a natural-arithmetic module and each bundler's build script, made once. */
+function bundlersProject(): string {
+  if (bundlerProject) return bundlerProject;
+  const { dir } = newProject('bundlers');
+  const src = path.join(dir, 'src');
+  fs.mkdirSync(src);
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'es2022',
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+      },
+      include: ['src'],
+    }),
+  );
+  fs.writeFileSync(
+    path.join(src, 'lib.ts'),
+    "import type { Value } from 'gradscript';\nexport const square = (x: Value): Value => x * x;\n",
+  );
+  fs.writeFileSync(
+    path.join(src, 'main.ts'),
+    `import { Value } from 'gradscript';
 import { square } from './lib';
 const a = new Value(2);
 const b = new Value(3);
@@ -324,75 +378,91 @@ const e = square(a) * b - 1 / a + u * 2;
 e.backward();
 console.log(e.data, a.grad, b.grad);
 `,
-    );
-    for (const [name, config] of Object.entries(configs)) {
-      fs.writeFileSync(path.join(dir(project), `build-${name}.mjs`), config + '\n');
-    }
-  });
-
-  test.each(Object.keys(configs))(
-    '%s builds a natural-arithmetic module whose output runs',
-    (name) => {
-      const build = sh(project, process.execPath, [`build-${name}.mjs`]);
-      expect(build.output).toBe('');
-      expect(build.status).toBe(0);
-      const run = sh(project, process.execPath, [path.join('out', outputs[name])]);
-      expect(run.output.trim()).toBe('15.5 14.25 4');
-    },
-    120_000,
   );
-});
+  for (const [name, script] of Object.entries(BUNDLER_SCRIPTS)) {
+    fs.writeFileSync(path.join(dir, `build-${name}.mjs`), script + '\n');
+  }
+  return (bundlerProject = dir);
+}
 
-describe.each(['tsc-init-5.9', 'typescript-6'] as const)(
-  'the editor plugin in %s’s tsserver',
-  (project) => {
-    let server: TsServer;
-    const file = () => path.join(dir(project), 'editor', 'main.ts');
-    const text = `import { Value } from 'gradscript';
+test.concurrent.each(Object.keys(BUNDLER_SCRIPTS))(
+  'bundlers through one plugin: %s builds a natural-arithmetic module whose output runs',
+  async (name) => {
+    const dir = bundlersProject();
+    const build = await sh(process.execPath, [`build-${name}.mjs`], dir);
+    expect(build.output).toBe('');
+    expect(build.status).toBe(0);
+    const run = await sh(process.execPath, [path.join('out', BUNDLER_OUTPUTS[name])], dir);
+    expect(run.output.trim()).toBe('15.5 14.25 4');
+  },
+  TIMEOUT,
+);
+
+const EDITORS = ['tsc-init-5.9', 'typescript-6'] as const;
+const EDITED = `import { Value } from 'gradscript';
 const a = new Value(2);
 const b = new Value(3);
 const d = a * b + 1;
 d.backward();
 `;
+const editors = new Map<Kind, { server: TsServer; file: string }>();
 
-    beforeAll(() => {
-      const folder = path.join(dir(project), 'editor');
-      fs.mkdirSync(folder);
-      fs.writeFileSync(
-        path.join(folder, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            module: 'nodenext',
-            strict: true,
-            plugins: [{ name: 'gradscript/language-service' }],
-          },
-        }),
-      );
-      fs.writeFileSync(file(), text);
-      const tsserver = path.join(dir(project), 'node_modules', 'typescript', 'lib', 'tsserver.js');
-      server = new TsServer(dir(project), tsserver);
-      server.notify('open', { file: file() });
-    });
+/** A tsserver of `kind`'s TypeScript with EDITED open, under a tsconfig naming the plugin: started once. */
+function editor(kind: (typeof EDITORS)[number]) {
+  let started = editors.get(kind);
+  if (!started) {
+    const { dir } = newProject(kind);
+    const folder = path.join(dir, 'editor');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(
+      path.join(folder, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          strict: true,
+          plugins: [{ name: 'gradscript/language-service' }],
+        },
+      }),
+    );
+    const file = path.join(folder, 'main.ts');
+    fs.writeFileSync(file, EDITED);
+    const install = installs.get(INSTALLS[kind])!.dir;
+    const tsserver = path.join(install, 'node_modules', 'typescript', 'lib', 'tsserver.js');
+    const server = new TsServer(install, tsserver);
+    server.notify('open', { file });
+    started = { server, file };
+    editors.set(kind, started);
+  }
+  return started;
+}
 
-    afterAll(() => server.close());
+afterAll(() => {
+  for (const { server } of editors.values()) server.close();
+});
 
-    test('no false diagnostic on natural arithmetic', async () => {
-      const diagnostics = await server.request<unknown[]>('semanticDiagnosticsSync', {
-        file: file(),
-      });
-      expect(diagnostics).toEqual([]);
-    }, 60_000);
-
-    test('completions after `d.` list only the public API', async () => {
-      const { entries } = await server.request<{ entries: { name: string }[] }>('completionInfo', {
-        file: file(),
-        line: 5,
-        offset: 3,
-      });
-      const names = entries.map((e) => e.name);
-      expect(names).toEqual(expect.arrayContaining(['backward', 'grad', 'data', 'mul', 'tanh']));
-      for (const internal of ['code', 'mark', 'operand', 'other', 'topologicalOrder'])
-        expect(names).not.toContain(internal);
-    }, 60_000);
+test.concurrent.each(EDITORS)(
+  'the editor plugin in %s’s tsserver: no false diagnostic on natural arithmetic',
+  async (kind) => {
+    const { server, file } = editor(kind);
+    const diagnostics = await server.request<unknown[]>('semanticDiagnosticsSync', { file });
+    expect(diagnostics).toEqual([]);
   },
+  TIMEOUT,
+);
+
+test.concurrent.each(EDITORS)(
+  'the editor plugin in %s’s tsserver: completions after `d.` list only the public API',
+  async (kind) => {
+    const { server, file } = editor(kind);
+    const { entries } = await server.request<{ entries: { name: string }[] }>('completionInfo', {
+      file,
+      line: 5,
+      offset: 3,
+    });
+    const names = entries.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['backward', 'grad', 'data', 'mul', 'tanh']));
+    for (const internal of ['code', 'mark', 'operand', 'other', 'topologicalOrder'])
+      expect(names).not.toContain(internal);
+  },
+  TIMEOUT,
 );
