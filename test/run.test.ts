@@ -266,6 +266,21 @@ describe('gradscript run caches the compiled script', () => {
     expect(thrice.stdout.trim()).toBe('Value(data=45, grad=0)');
   });
 
+  test('with no tsconfig.json, a script is checked strictly, as for Node: without the DOM', () => {
+    const { dir } = project();
+    fs.writeFileSync(
+      path.join(dir, 'dom.ts'),
+      'export function title(page) {\n  return document.title + page;\n}\n',
+    );
+    const { status, stdout, stderr } = runIn(dir, ['dom.ts']);
+    expect(stderr).toContain(
+      "dom.ts(1,23): error TS7006: Parameter 'page' implicitly has an 'any' type.",
+    );
+    expect(stderr).toContain("dom.ts(2,10): error TS2584: Cannot find name 'document'.");
+    expect(stdout).toBe('');
+    expect(status).toBe(1);
+  });
+
   test('--no-cache neither reads nor writes the cache', () => {
     const { dir, cache } = project();
     const { status, stdout, stderr } = runIn(dir, ['--no-cache', 'main.ts'], debug);
