@@ -5,6 +5,7 @@
  * unchanged script starts without loading TypeScript at all.
  */
 import { Command } from 'commander';
+import * as fs from 'fs';
 import * as path from 'path';
 import type * as Compile from '../../transformer/hosts/run/compile';
 import type { TypeScript } from '../../transformer/core/rewrite';
@@ -44,6 +45,10 @@ export function runCommand(): Command {
 
 export function run(file: string, args: readonly string[], options: RunOptions): void {
   const entry = path.resolve(file);
+  // Before anything loads TypeScript, which takes longer than saying this.
+  const stat = fs.statSync(entry, { throwIfNoEntry: false });
+  if (!stat) throw new Error(`no such file: ${file}`);
+  if (stat.isDirectory()) throw new Error(`${file} is a directory, not a script`);
   const debug = cacheDebug();
   const cache = options.cache ? new ScriptCache(entry, debug) : undefined;
   const lookup = cache?.load();

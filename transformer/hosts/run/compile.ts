@@ -3,7 +3,6 @@
  * `gradscript run file.ts` executes.
  */
 import type * as ts from 'typescript';
-import * as fs from 'fs';
 import * as path from 'path';
 import { PositionMaps } from '../../core/position-map';
 import { isUserSource, parsingJSDocAsTsc, ProgramRewriter } from '../../core/program';
@@ -67,7 +66,7 @@ const RUN_OPTIONS: ts.CompilerOptions = {
 const NO_INPUTS_FOUND = 18003;
 
 /**
- * Compiles the script `entry`. Given what an earlier compilation left (of this script or of
+ * Compiles the script `entry` (an existing file). Given what an earlier compilation left (of this script or of
  * another in its folder), whose user files may have changed since, it compiles afresh only the
  * files that are new or changed and the files importing them.
  */
@@ -77,9 +76,6 @@ export function compileScript(
   previous?: PreviousCompilation,
 ): CompiledScript {
   const file = path.resolve(entry);
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat) throw new Error(`no such file: ${entry}`);
-  if (stat.isDirectory()) throw new Error(`${entry} is a directory, not a script`);
   const format = (list: readonly ts.Diagnostic[], color: boolean) =>
     formatDiagnostics(tsi, list, color);
   const recorder = new InputRecorder();
