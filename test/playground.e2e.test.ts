@@ -8,7 +8,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
+import { errors as playwrightErrors, type Browser, type Page } from 'playwright-core';
 import { defaultConfig, parseSettings, textOf, type Config } from '../playground/src/config';
 import { LR_SCALE } from '../playground/src/controls';
 import { servePlayground, type ServedPlayground } from './chromium';
@@ -44,11 +44,23 @@ const untilPhase = (wanted: string, timeout = 30_000) =>
   page.waitForFunction((p) => document.getElementById('status')!.dataset.phase === p, wanted, {
     timeout,
   });
-/** Whether the step count grows over the next moment. */
+/**
+ * Whether the step count grows over the next 800 ms: true as soon as it does; false only once
+ * the whole window has passed without a step.
+ */
 async function advancing(): Promise<boolean> {
   const before = await steps();
-  await page.waitForTimeout(800);
-  return (await steps()) > before;
+  return page
+    .waitForFunction((n) => Number(document.getElementById('steps')!.textContent) > n, before, {
+      timeout: 800,
+    })
+    .then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof playwrightErrors.TimeoutError) return false;
+        throw error;
+      },
+    );
 }
 /** Plays until the step count passes `count`. */
 async function play(count: number): Promise<void> {
@@ -109,13 +121,23 @@ async function type(field: keyof Config, text: string): Promise<void> {
   await page.fill(`#${field}`, text);
   await page.press(`#${field}`, 'Tab');
 }
+/** What each of the fields shows, read in one call to the page rather than one a field. */
+const fieldValues = (fields: readonly (keyof Config)[]) =>
+  page.evaluate(
+    (ids) => ids.map((id) => (document.getElementById(id) as HTMLInputElement).value),
+    fields,
+  );
 /** The default settings back in every field, built and ready. */
 async function defaults(): Promise<void> {
   const text = textOf(defaultConfig);
-  for (const field of Object.keys(text) as (keyof Config)[]) {
-    if ((await page.inputValue(`#${field}`)) === text[field]) continue;
+  const fields = Object.keys(text) as (keyof Config)[];
+  let shown = await fieldValues(fields);
+  for (const [k, field] of fields.entries()) {
+    if (shown[k] === text[field]) continue;
     if (await page.$(`select#${field}`)) await page.selectOption(`#${field}`, text[field]);
     else await type(field, text[field]);
+    // Read again: a change can move another field (a data set picks the losses on offer).
+    shown = await fieldValues(fields);
   }
   if ((await phase()) === 'playing') await page.click('#pause');
   await untilPhase('ready');
@@ -556,8 +578,12 @@ describe.each<[keyof Config, string]>([
     expect(await page.isDisabled('#play')).toBe(true);
     expect(await page.evaluate(() => document.body.classList.contains('stale'))).toBe(true);
     await page.click('#play', { force: true });
-    expect(await advancing()).toBe(false);
-    await page.screenshot({ path: path.join(shots, `6-refused-${field}-${typed}.png`) });
+    // The picture is taken while the step count is watched: neither changes the page.
+    const [advanced] = await Promise.all([
+      advancing(),
+      page.screenshot({ path: path.join(shots, `6-refused-${field}-${typed}.png`) }),
+    ]);
+    expect(advanced).toBe(false);
     await defaults();
     expect(await page.textContent(`#${field}-problem`)).toBe('');
   }, 60_000);
@@ -583,8 +609,11 @@ test('a learning rate that makes the loss run away pauses with a warning at the 
     /^training diverged: the loss went from .* the learning rate 1000000 is too large, try a smaller one$/,
   );
   expect(await page.isDisabled('#play')).toBe(true);
-  expect(await advancing()).toBe(false);
-  await page.screenshot({ path: path.join(shots, '7-diverged.png') });
+  const [advanced] = await Promise.all([
+    advancing(),
+    page.screenshot({ path: path.join(shots, '7-diverged.png') }),
+  ]);
+  expect(advanced).toBe(false);
   await defaults();
 }, 60_000);
 
