@@ -109,101 +109,7 @@ test('installing the package prints no warning of gradscript’s own', () => {
   }
 });
 
-const TSC_INIT = ['tsc-init-5.9', 'tsc-init-7'] as const;
-
-const tscInitConfigs = new Map<Kind, Promise<string>>();
-
-/** The tsconfig.json that `tsc --init` writes with `kind`'s TypeScript, written once and read. */
-function tscInitConfig(kind: (typeof TSC_INIT)[number]): Promise<string> {
-  let config = tscInitConfigs.get(kind);
-  if (!config) {
-    const project = newProject(kind);
-    config = project.npx('tsc', '--init').then((init) => {
-      expect(init.status).toBe(0);
-      return fs.readFileSync(path.join(project.dir, 'tsconfig.json'), 'utf8');
-    });
-    tscInitConfigs.set(kind, config);
-  }
-  return config;
-}
-
-/** A project of `kind` with that tsconfig.json, and MAIN. */
-async function tscInitProject(kind: (typeof TSC_INIT)[number]): Promise<Project> {
-  const project = newProject(kind);
-  fs.writeFileSync(path.join(project.dir, 'tsconfig.json'), await tscInitConfig(kind));
-  fs.writeFileSync(path.join(project.dir, 'main.ts'), MAIN);
-  return project;
-}
-
-test.concurrent.each(TSC_INIT)(
-  '%s, an ES-module package: gradscript run runs the script as an ES module, with Node’s types',
-  async (kind) => {
-    const project = await tscInitProject(kind);
-    fs.writeFileSync(
-      path.join(project.dir, 'script.ts'),
-      `import { Value } from 'gradscript';
-const x = new Value(await Promise.resolve(3));
-const y = x * x;
-y.backward();
-process.stdout.write(\`\${y.data} \${x.grad} \${import.meta.url.endsWith('script.ts')}\\n\`);
-`,
-    );
-    const run = await project.npx('gradscript', 'run', 'script.ts');
-    expect(run.output).toBe('9 6 true\n');
-    expect(run.status).toBe(0);
-  },
-  TIMEOUT,
-);
-
-test.concurrent.each(TSC_INIT)(
-  '%s, an ES-module package: gradscript build writes what node runs, with the defaults untouched',
-  async (kind) => {
-    const project = await tscInitProject(kind);
-    const build = await project.npx('gradscript', 'build', '--no-pretty');
-    expect(build.output).toBe('');
-    expect(build.status).toBe(0);
-    const node = await sh(process.execPath, ['main.js'], project.dir);
-    expect(node.output.trim()).toBe(MAIN_PRINTS);
-  },
-  TIMEOUT,
-);
-
-test.concurrent.each(TSC_INIT)(
-  '%s, an ES-module package: Node’s globals in a build follow the tsconfig’s types, as tsc’s do',
-  async (kind) => {
-    const project = await tscInitProject(kind);
-    fs.writeFileSync(path.join(project.dir, 'node.ts'), 'process.exitCode = 0;\n');
-    const build = await project.npx('gradscript', 'check', '--no-pretty');
-    expect(build.output).toContain("node.ts(1,1): error TS2591: Cannot find name 'process'.");
-    expect(build.status).not.toBe(0);
-  },
-  TIMEOUT,
-);
-
-test.concurrent(
-  'a script in a folder with no node_modules has Node’s types',
-  async () => {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-bare-'));
-    try {
-      fs.writeFileSync(
-        path.join(folder, 'script.ts'),
-        'process.stdout.write(`${process.argv.slice(2).join(",")}\\n`);\n',
-      );
-      const { dir } = installs.get(INSTALLS['tsc-init-7'])!;
-      const cli = path.join(dir, 'node_modules', 'gradscript', 'dist', 'src', 'cli');
-      const run = await spawnAndWait(
-        process.execPath,
-        [path.join(cli, 'main.js'), 'run', 'script.ts', 'a'],
-        { cwd: folder },
-      );
-      expect(run.output).toBe('a\n');
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
-    }
-  },
-  TIMEOUT,
-);
-
+// jest starts concurrent tests in this order, five at a time: the longest chains first.
 let viteApp: Promise<{ dir: string; build: Finished }> | undefined;
 
 /** create-vite's vanilla-ts app importing from gradscript, built: once, for the tests that look at it. */
@@ -318,6 +224,170 @@ test.concurrent(
   TIMEOUT,
 );
 
+const EDITORS = ['tsc-init-5.9', 'typescript-6'] as const;
+const EDITED = `import { Value } from 'gradscript';
+const a = new Value(2);
+const b = new Value(3);
+const d = a * b + 1;
+d.backward();
+`;
+const editors = new Map<Kind, { server: TsServer; file: string }>();
+
+/** A tsserver of `kind`'s TypeScript with EDITED open, under a tsconfig naming the plugin: started once. */
+function editor(kind: (typeof EDITORS)[number]) {
+  let started = editors.get(kind);
+  if (!started) {
+    const { dir } = newProject(kind);
+    const folder = path.join(dir, 'editor');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(
+      path.join(folder, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          strict: true,
+          plugins: [{ name: 'gradscript/language-service' }],
+        },
+      }),
+    );
+    const file = path.join(folder, 'main.ts');
+    fs.writeFileSync(file, EDITED);
+    const install = installs.get(INSTALLS[kind])!.dir;
+    const tsserver = path.join(install, 'node_modules', 'typescript', 'lib', 'tsserver.js');
+    const server = new TsServer(install, tsserver);
+    server.notify('open', { file });
+    started = { server, file };
+    editors.set(kind, started);
+  }
+  return started;
+}
+
+afterAll(() => {
+  for (const { server } of editors.values()) server.close();
+});
+
+test.concurrent.each(EDITORS)(
+  'the editor plugin in %s’s tsserver: no false diagnostic on natural arithmetic',
+  async (kind) => {
+    const { server, file } = editor(kind);
+    const diagnostics = await server.request<unknown[]>('semanticDiagnosticsSync', { file });
+    expect(diagnostics).toEqual([]);
+  },
+  TIMEOUT,
+);
+
+test.concurrent.each(EDITORS)(
+  'the editor plugin in %s’s tsserver: completions after `d.` list only the public API',
+  async (kind) => {
+    const { server, file } = editor(kind);
+    const { entries } = await server.request<{ entries: { name: string }[] }>('completionInfo', {
+      file,
+      line: 5,
+      offset: 3,
+    });
+    const names = entries.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['backward', 'grad', 'data', 'mul', 'tanh']));
+    for (const internal of ['code', 'mark', 'operand', 'other', 'topologicalOrder'])
+      expect(names).not.toContain(internal);
+  },
+  TIMEOUT,
+);
+
+const TSC_INIT = ['tsc-init-5.9', 'tsc-init-7'] as const;
+
+const tscInitConfigs = new Map<Kind, Promise<string>>();
+
+/** The tsconfig.json that `tsc --init` writes with `kind`'s TypeScript, written once and read. */
+function tscInitConfig(kind: (typeof TSC_INIT)[number]): Promise<string> {
+  let config = tscInitConfigs.get(kind);
+  if (!config) {
+    const project = newProject(kind);
+    config = project.npx('tsc', '--init').then((init) => {
+      expect(init.status).toBe(0);
+      return fs.readFileSync(path.join(project.dir, 'tsconfig.json'), 'utf8');
+    });
+    tscInitConfigs.set(kind, config);
+  }
+  return config;
+}
+
+/** A project of `kind` with that tsconfig.json, and MAIN. */
+async function tscInitProject(kind: (typeof TSC_INIT)[number]): Promise<Project> {
+  const project = newProject(kind);
+  fs.writeFileSync(path.join(project.dir, 'tsconfig.json'), await tscInitConfig(kind));
+  fs.writeFileSync(path.join(project.dir, 'main.ts'), MAIN);
+  return project;
+}
+
+test.concurrent.each(TSC_INIT)(
+  '%s, an ES-module package: gradscript run runs the script as an ES module, with Node’s types',
+  async (kind) => {
+    const project = await tscInitProject(kind);
+    fs.writeFileSync(
+      path.join(project.dir, 'script.ts'),
+      `import { Value } from 'gradscript';
+const x = new Value(await Promise.resolve(3));
+const y = x * x;
+y.backward();
+process.stdout.write(\`\${y.data} \${x.grad} \${import.meta.url.endsWith('script.ts')}\\n\`);
+`,
+    );
+    const run = await project.npx('gradscript', 'run', 'script.ts');
+    expect(run.output).toBe('9 6 true\n');
+    expect(run.status).toBe(0);
+  },
+  TIMEOUT,
+);
+
+test.concurrent.each(TSC_INIT)(
+  '%s, an ES-module package: gradscript build writes what node runs, with the defaults untouched',
+  async (kind) => {
+    const project = await tscInitProject(kind);
+    const build = await project.npx('gradscript', 'build', '--no-pretty');
+    expect(build.output).toBe('');
+    expect(build.status).toBe(0);
+    const node = await sh(process.execPath, ['main.js'], project.dir);
+    expect(node.output.trim()).toBe(MAIN_PRINTS);
+  },
+  TIMEOUT,
+);
+
+test.concurrent.each(TSC_INIT)(
+  '%s, an ES-module package: Node’s globals in a build follow the tsconfig’s types, as tsc’s do',
+  async (kind) => {
+    const project = await tscInitProject(kind);
+    fs.writeFileSync(path.join(project.dir, 'node.ts'), 'process.exitCode = 0;\n');
+    const build = await project.npx('gradscript', 'check', '--no-pretty');
+    expect(build.output).toContain("node.ts(1,1): error TS2591: Cannot find name 'process'.");
+    expect(build.status).not.toBe(0);
+  },
+  TIMEOUT,
+);
+
+test.concurrent(
+  'a script in a folder with no node_modules has Node’s types',
+  async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-bare-'));
+    try {
+      fs.writeFileSync(
+        path.join(folder, 'script.ts'),
+        'process.stdout.write(`${process.argv.slice(2).join(",")}\\n`);\n',
+      );
+      const { dir } = installs.get(INSTALLS['tsc-init-7'])!;
+      const cli = path.join(dir, 'node_modules', 'gradscript', 'dist', 'src', 'cli');
+      const run = await spawnAndWait(
+        process.execPath,
+        [path.join(cli, 'main.js'), 'run', 'script.ts', 'a'],
+        { cwd: folder },
+      );
+      expect(run.output).toBe('a\n');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  },
+  TIMEOUT,
+);
+
 /** Each bundler's build script, as its documentation writes one, with gradscript's plugin. */
 const BUNDLER_SCRIPTS: Record<string, string> = {
   rollup: `import { rollup } from 'rollup';
@@ -394,75 +464,6 @@ test.concurrent.each(Object.keys(BUNDLER_SCRIPTS))(
     expect(build.status).toBe(0);
     const run = await sh(process.execPath, [path.join('out', BUNDLER_OUTPUTS[name])], dir);
     expect(run.output.trim()).toBe('15.5 14.25 4');
-  },
-  TIMEOUT,
-);
-
-const EDITORS = ['tsc-init-5.9', 'typescript-6'] as const;
-const EDITED = `import { Value } from 'gradscript';
-const a = new Value(2);
-const b = new Value(3);
-const d = a * b + 1;
-d.backward();
-`;
-const editors = new Map<Kind, { server: TsServer; file: string }>();
-
-/** A tsserver of `kind`'s TypeScript with EDITED open, under a tsconfig naming the plugin: started once. */
-function editor(kind: (typeof EDITORS)[number]) {
-  let started = editors.get(kind);
-  if (!started) {
-    const { dir } = newProject(kind);
-    const folder = path.join(dir, 'editor');
-    fs.mkdirSync(folder);
-    fs.writeFileSync(
-      path.join(folder, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'nodenext',
-          strict: true,
-          plugins: [{ name: 'gradscript/language-service' }],
-        },
-      }),
-    );
-    const file = path.join(folder, 'main.ts');
-    fs.writeFileSync(file, EDITED);
-    const install = installs.get(INSTALLS[kind])!.dir;
-    const tsserver = path.join(install, 'node_modules', 'typescript', 'lib', 'tsserver.js');
-    const server = new TsServer(install, tsserver);
-    server.notify('open', { file });
-    started = { server, file };
-    editors.set(kind, started);
-  }
-  return started;
-}
-
-afterAll(() => {
-  for (const { server } of editors.values()) server.close();
-});
-
-test.concurrent.each(EDITORS)(
-  'the editor plugin in %s’s tsserver: no false diagnostic on natural arithmetic',
-  async (kind) => {
-    const { server, file } = editor(kind);
-    const diagnostics = await server.request<unknown[]>('semanticDiagnosticsSync', { file });
-    expect(diagnostics).toEqual([]);
-  },
-  TIMEOUT,
-);
-
-test.concurrent.each(EDITORS)(
-  'the editor plugin in %s’s tsserver: completions after `d.` list only the public API',
-  async (kind) => {
-    const { server, file } = editor(kind);
-    const { entries } = await server.request<{ entries: { name: string }[] }>('completionInfo', {
-      file,
-      line: 5,
-      offset: 3,
-    });
-    const names = entries.map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(['backward', 'grad', 'data', 'mul', 'tanh']));
-    for (const internal of ['code', 'mark', 'operand', 'other', 'topologicalOrder'])
-      expect(names).not.toContain(internal);
   },
   TIMEOUT,
 );
