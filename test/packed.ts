@@ -95,6 +95,8 @@ export async function installedProject(name: SharedProject): Promise<InstalledPr
       filter: (source) => source !== path.join(base, 'node_modules', '.cache'),
     });
     fs.copyFileSync(path.join(base, 'package-lock.json'), path.join(dir, 'package-lock.json'));
+    // A plain install, as a user's (no --force, no --legacy-peer-deps): it must not stop on a
+    // peer conflict.
     return npmIn(dir, [...INSTALL, tarball, ...dependencies]);
   });
 }
@@ -164,7 +166,7 @@ const making = new Map<string, Promise<InstalledProject>>();
 /**
  * The folder `name` of this contents' folder, as `make` fills it: by the first process to ask,
  * holding a lock that the others wait on, unless a mark beside it says that it was made already.
- * `make` returns what its install printed, kept beside the folder too.
+ * `make` returns what npm printed, kept beside the folder too.
  */
 function madeOnce(name: string, make: (dir: string) => Promise<string>): Promise<InstalledProject> {
   const dir = path.join(contentsFolder(), name);
