@@ -108,6 +108,7 @@ describe('gradscript run caches the compiled script', () => {
     expect(first.stdout.trim()).toBe('Value(data=6, grad=0)');
     expect(first.stderr).toMatch(/^gradscript cache: miss: no cache entry/);
     expect(first.stderr).toContain('gradscript cache: wrote');
+    expect(first.stderr).toContain(`gradscript cache: wrote V8's code for TypeScript (${cache}-v8`);
     const [manifest] = manifests(cache);
     const written = fs.statSync(path.join(cache, manifest)).mtimeMs;
 
@@ -235,6 +236,8 @@ describe('gradscript run caches the compiled script', () => {
     expect(twice.stderr).toContain(`gradscript cache: starting from ${manifestOf('main.ts')}`);
     expect(twice.stderr).toContain('compiled 1 of 2 files afresh');
     expect(twice.stdout.trim()).toBe('Value(data=30, grad=0)');
+    // V8 took the code main.ts's run kept for TypeScript: it is not written again.
+    expect(twice.stderr).not.toContain("V8's code");
 
     // A declaration file of globals that the others did not see could change what scale.ts means.
     write('units.d.ts', ['declare var units: number;']);
@@ -288,6 +291,7 @@ describe('gradscript run caches the compiled script', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(manifests(cache)).toEqual([]);
+    expect(fs.existsSync(`${cache}-v8`)).toBe(false);
   });
 
   test('four runs racing on an empty cache all run the script, and leave one usable entry', async () => {

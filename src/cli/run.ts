@@ -14,6 +14,7 @@ import {
   type CompiledModule,
   type PreviousCompilation,
 } from '../../transformer/hosts/run/script-cache';
+import { loadTypeScript } from '../../transformer/hosts/run/load-typescript';
 import { runScript } from '../../transformer/hosts/run/script-loader';
 
 export interface RunOptions {
@@ -71,11 +72,15 @@ function compile(
   debug: (message: string) => void,
 ): Map<string, CompiledModule> | undefined {
   // Loaded only on a miss: TypeScript is most of what a warm start would otherwise spend.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const tsi = require('typescript') as TypeScript;
+  const typeScript = cache
+    ? loadTypeScript(cache.codeDirectory, debug)
+    : // eslint-disable-next-line @typescript-eslint/no-require-imports
+      { tsi: require('typescript') as TypeScript, keepCode: () => {} };
+  const tsi = typeScript.tsi;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { compileScript } = require('../../transformer/hosts/run/compile') as typeof Compile;
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const compiled = compileScript(tsi, file, previous);
+  typeScript.keepCode();
   const { afresh, of } = compiled.compiledFiles;
   if (cache) debug(`compiled ${afresh} of ${of} files afresh`);
   if (compiled.diagnostics.length === 0) {

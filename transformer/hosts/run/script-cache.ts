@@ -155,16 +155,17 @@ export class InputRecorder {
 export class ScriptCache {
   /** Where the manifest of the entry script is kept. */
   readonly manifestPath: string;
+  /** Where V8's code for TypeScript is kept (load-typescript.ts), beside the manifests. */
+  readonly codeDirectory: string;
 
   /** `entry` is the script's absolute path; `debug` hears of every hit, miss and write. */
   constructor(
     private readonly entry: string,
     private readonly debug: (message: string) => void,
   ) {
-    this.manifestPath = path.join(
-      cacheDirectory(entry),
-      `${folderTag(entry)}-${path.basename(entry)}.json`,
-    );
+    const directory = cacheDirectory(entry);
+    this.manifestPath = path.join(directory, `${folderTag(entry)}-${path.basename(entry)}.json`);
+    this.codeDirectory = `${directory}-v8`;
   }
 
   /**
