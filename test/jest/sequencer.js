@@ -11,22 +11,23 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 /** The files that took longest in full runs on a two-core machine, slowest first. */
 const SLOWEST = [
-  'templates',
-  'consumer',
   'playground.e2e',
-  'transformer-fuzz',
+  'consumer',
+  'templates',
   'run',
-  'examples',
   'typing-replay',
+  'transformer-fuzz',
+  'examples',
   'playground',
   'transformer',
+  'playground-data.e2e',
   'train-reliability',
   'playground-names.e2e',
-  'playground-data.e2e',
-  'ts-jest-route',
   'train-cli',
   'real-data',
+  'onnx',
   'microgpt',
+  'ts-jest-route',
 ];
 
 module.exports = class SlowestFirst extends Sequencer {
