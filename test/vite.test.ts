@@ -16,9 +16,13 @@ type Vite = typeof import('vite', { with: { 'resolution-mode': 'import' } });
 type GradscriptVite = typeof import('../transformer/vite');
 
 const fixture = path.join(__dirname, 'fixtures', 'vite');
+/** The plugin as built into dist/ (as a user gets it). */
+const pluginFile = path.join(__dirname, '..', 'dist', 'transformer', 'vite.js');
 const projects: string[] = [];
 let vite: Vite;
 let gradscript: GradscriptVite['gradscript'];
+/** The TypeScript the plugin runs on: Node's, not the copy jest loads for this file. */
+let pluginTypeScript: typeof import('typescript');
 
 jest.setTimeout(30_000);
 
@@ -30,8 +34,11 @@ beforeAll(async () => {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   }) as <Module>(url: string) => Promise<Module>;
   vite = await importModule<Vite>(pathToFileURL(require.resolve('vite')).href);
-  const plugin = path.join(__dirname, '..', 'dist', 'transformer', 'vite.js');
-  ({ gradscript } = await importModule<GradscriptVite>(pathToFileURL(plugin).href));
+  ({ gradscript } = await importModule<GradscriptVite>(pathToFileURL(pluginFile).href));
+  const typescript = require.resolve('typescript');
+  ({ default: pluginTypeScript } = await importModule<{ default: typeof pluginTypeScript }>(
+    pathToFileURL(typescript).href,
+  ));
 });
 
 afterAll(() => {
@@ -122,6 +129,52 @@ test('`%` on a Value fails the build at its file, line and column; type errors o
       /broken\.ts:5:14: TS2322: Type 'Value' is not assignable to type 'number'/,
     ),
   ]);
+});
+
+test('a build and the worker it bundles, each with an instance of the plugin, read and rewrite the project once', async () => {
+  const project = copyProject();
+  fs.writeFileSync(
+    path.join(project, 'page.ts'),
+    "new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });\n",
+  );
+  fs.writeFileSync(
+    path.join(project, 'worker.ts'),
+    [
+      "import { Value } from 'gradscript';",
+      "import { scale } from './scale';",
+      'const a = new Value(2);',
+      'postMessage((a * 3 + scale(a, 2)).data);',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(project, 'index.html'),
+    '<script type="module" src="./page.ts"></script>\n',
+  );
+  // TypeScript reads each of the project's files once, for the page's build and the worker's both.
+  const { sys } = pluginTypeScript;
+  const readFile = sys.readFile;
+  const read: string[] = [];
+  sys.readFile = (file, encoding) => (read.push(file), readFile(file, encoding));
+  try {
+    await vite.build({
+      configFile: false,
+      root: project,
+      logLevel: 'silent',
+      plugins: [gradscript()],
+      worker: { format: 'es', plugins: () => [gradscript()] },
+      build: {
+        outDir: 'dist',
+        rolldownOptions: { external: (id) => /^gradscript(\/|$)/.test(id) },
+      },
+    });
+  } finally {
+    sys.readFile = readFile;
+  }
+  expect(read.filter((file) => file === path.join(project, 'worker.ts'))).toHaveLength(1);
+  const assets = path.join(project, 'dist', 'assets');
+  const worker = fs.readdirSync(assets).find((name) => name.startsWith('worker'))!;
+  expect(fs.readFileSync(path.join(assets, worker), 'utf8')).toContain('.mul(3)');
 });
 
 /** Retries `check` until it passes: the dev server sees an edit only once its watcher has. */
