@@ -6,11 +6,11 @@
 import * as path from 'path';
 import * as ts from 'typescript';
 import { rewriteProgram } from '../transformer/core/program';
-import { compilerOptions } from './compile';
+import { compilerOptions, sharingCompilerHost } from './compile';
 
 function diagnosticsOf(text: string): { code: number; start: number; message: string }[] {
   const file = path.join(__dirname, 'fuzz', 'accumulator.ts');
-  const host = ts.createCompilerHost(compilerOptions);
+  const host = sharingCompilerHost(compilerOptions);
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (name, ...rest) =>
     name === file

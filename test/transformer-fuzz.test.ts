@@ -11,7 +11,7 @@ import * as fc from 'fast-check';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { rewriteProgram } from '../transformer/core/program';
-import { compilerOptions, moduleOptions, runJavaScript } from './compile';
+import { compilerOptions, moduleOptions, runJavaScript, sharingCompilerHost } from './compile';
 
 const SEED = 20261124;
 const PROGRAMS = 300;
@@ -243,35 +243,14 @@ export function results(): number[] {
 `;
 }
 
-/**
- * The SourceFiles that every compile in this file reads alike (TypeScript's lib files,
- * gradscript's declarations), parsed and bound once rather than once a compile: about a second
- * each time. A SourceFile serves every program that would have parsed it the same way: the same
- * compiler options that bear on parsing and binding (the key TypeScript's own DocumentRegistry
- * shares SourceFiles by), language version, module format and JSDoc parsing.
- */
-const sharedSourceFiles = new Map<string, ts.SourceFile | undefined>();
-const documentRegistry = ts.createDocumentRegistry();
-
 /** Compiles virtual files (inside this package, so `gradscript` resolves) in one program. */
 function compile(files: Map<string, string>, options: ts.CompilerOptions = compilerOptions) {
-  const host = ts.createCompilerHost(options);
+  const host = sharingCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
-  const settings = documentRegistry.getKeyForCompilationSettings(options);
-  host.getSourceFile = (name, languageVersion, onError, shouldCreateNewSourceFile) => {
-    if (files.has(name)) return ts.createSourceFile(name, files.get(name)!, ts.ScriptTarget.ES2022);
-    const parsing = typeof languageVersion === 'object' ? languageVersion : { languageVersion };
-    const key = JSON.stringify([
-      settings,
-      parsing.languageVersion,
-      parsing.impliedNodeFormat,
-      parsing.jsDocParsingMode,
-      name,
-    ]);
-    if (shouldCreateNewSourceFile || !sharedSourceFiles.has(key))
-      sharedSourceFiles.set(key, getSourceFile(name, languageVersion, onError));
-    return sharedSourceFiles.get(key);
-  };
+  host.getSourceFile = (name, ...rest) =>
+    files.has(name)
+      ? ts.createSourceFile(name, files.get(name)!, ts.ScriptTarget.ES2022)
+      : getSourceFile(name, ...rest);
   host.fileExists = (name) => files.has(name) || fileExists(name);
   host.readFile = (name) => files.get(name) ?? readFile(name);
   return rewriteProgram(ts, ts.createProgram([...files.keys()], options, host), host);

@@ -6,7 +6,7 @@ import {
   rewriteProgram,
   type RewrittenProgram,
 } from '../transformer/core/program';
-import { compilerOptions, runModule } from './compile';
+import { compilerOptions, runModule, sharingCompilerHost } from './compile';
 import { decode } from '@jridgewell/sourcemap-codec';
 import { PositionMaps } from '../transformer/core/position-map';
 
@@ -14,7 +14,7 @@ const fixtures = path.join(__dirname, 'fixtures', 'transform');
 const options = compilerOptions;
 
 function rewrite(file: string): RewrittenProgram {
-  const host = ts.createCompilerHost(options);
+  const host = sharingCompilerHost(options);
   return rewriteProgram(ts, ts.createProgram([file], options, host), host);
 }
 
@@ -104,7 +104,7 @@ describe('diagnostics', () => {
 
   test('a file with a syntax error is reported as TypeScript reports it, unrewritten', () => {
     const broken = path.join(fixtures, 'syntax-error.ts.txt');
-    const host = ts.createCompilerHost(options);
+    const host = sharingCompilerHost(options);
     const source = fs.readFileSync(broken, 'utf8');
     const getSourceFile = host.getSourceFile;
     host.getSourceFile = (name, ...rest) =>
@@ -136,7 +136,7 @@ test('the README’s tour under tsc --init’s options is reported as tsc report
     noUncheckedIndexedAccess: true,
     exactOptionalPropertyTypes: true,
   };
-  const host = ts.createCompilerHost(initOptions);
+  const host = sharingCompilerHost(initOptions);
   const { getSourceFile, fileExists } = host;
   host.getSourceFile = (name, ...rest) =>
     name === file
@@ -155,7 +155,7 @@ test('the README’s tour under tsc --init’s options is reported as tsc report
 
 test('source maps point at the user’s own line and column', () => {
   const file = path.join(fixtures, 'binary.ts');
-  const host = ts.createCompilerHost({
+  const host = sharingCompilerHost({
     ...options,
     noEmit: false,
     sourceMap: true,
@@ -192,7 +192,7 @@ function rewriteFiles(
   try {
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     const fileOptions = { ...options, ...extra };
-    const host = ts.createCompilerHost(fileOptions);
+    const host = sharingCompilerHost(fileOptions);
     host.jsDocParsingMode = jsDocParsingMode;
     const roots = Object.keys(files).map((name) => path.join(dir, name));
     const program = rewriteProgram(ts, ts.createProgram(roots, fileOptions, host), host);
@@ -246,7 +246,7 @@ describe('the runtime import', () => {
   });
 
   test('is a require in CommonJS output, so verbatimModuleSyntax accepts it', () => {
-    const src = path.join(__dirname, '..', 'src');
+    const declarations = path.join(__dirname, '..', 'dist', 'src');
     const { text, diagnostics } = rewriteFiles(
       {
         'main.ts': [
@@ -261,10 +261,11 @@ describe('the runtime import', () => {
         module: ts.ModuleKind.CommonJS,
         moduleResolution: ts.ModuleResolutionKind.Node10,
         verbatimModuleSyntax: true,
-        // Inside this repository node10 cannot find the package by name: point it at the sources.
+        // Inside this repository node10 cannot find the package by name: point it where the
+        // package's exports point (what the build wrote, as for every other test here).
         paths: {
-          gradscript: [path.join(src, 'index.ts')],
-          'gradscript/runtime': [path.join(src, 'runtime.ts')],
+          gradscript: [path.join(declarations, 'index.d.ts')],
+          'gradscript/runtime': [path.join(declarations, 'runtime.d.ts')],
         },
       },
     );
@@ -327,7 +328,7 @@ describe('a rewriting carried across edits, as the editor does', () => {
     const rewriter = new ProgramRewriter(ts, { carryRewritesAcrossEdits: true });
     let oldProgram: ts.Program | undefined;
     return texts.map((text) => {
-      const host = ts.createCompilerHost(options);
+      const host = sharingCompilerHost(options);
       const { getSourceFile } = host;
       host.getSourceFile = (name, ...rest) =>
         name === file
@@ -374,7 +375,7 @@ describe('a rewriting kept on disk (gradscript run’s cache)', () => {
   test('its position maps come back from numbers answering every question as before', () => {
     // inference.ts takes several rounds: each round's map must survive.
     const file = path.join(fixtures, 'inference.ts');
-    const host = ts.createCompilerHost(options);
+    const host = sharingCompilerHost(options);
     const rewriter = new ProgramRewriter(ts);
     rewriter.rewrite(ts.createProgram([file], options, host), host);
     const { text, maps } = rewriter.rewriting(file)!;
