@@ -1,7 +1,6 @@
 /** The playground's view models, without a browser: its settings, its program and its session. */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import {
   SettingsError,
@@ -474,7 +473,8 @@ test('a point whose hinge loss is 0 traces its score instead, and says why', () 
   });
 });
 
-describe.each<[string, Config]>([
+/** The playground's settings whose programs are run, each by name. */
+const PROGRAMS: [string, Config][] = [
   ['moons, full batch, SGD', { ...defaultConfig }],
   ['moons, every point trained on', { ...defaultConfig, testShare: 0 }],
   [
@@ -508,34 +508,47 @@ describe.each<[string, Config]>([
     { ...defaultConfig, dataset: 'xor', features: ['x1', 'x2', 'sinx1', 'sinx2'], batchSize: 16 },
   ],
   ['moons, inputs x2 and sin x2', { ...defaultConfig, features: ['x2', 'sinx2'] }],
-])('the program for %s', (_name, config) => {
-  test('run by gradscript run, reaches the loss the session shows', () => {
-    const session = new Session(config);
-    session.step(25);
-    const file = path.join(
-      fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-program-')),
-      'program.ts',
-    );
-    fs.writeFileSync(file, programFor(config, 25));
-    // Inside this package, so that `gradscript` resolves to it.
-    const inside = path.join(__dirname, 'fixtures', `playground-program-${process.pid}.ts`);
-    fs.copyFileSync(file, inside);
+];
+
+describe('the program for each of several settings, run by gradscript run', () => {
+  const STEPS = 25;
+  /** What each program printed, in PROGRAMS' order. */
+  let printed: string[];
+  beforeAll(() => {
+    // Each program a module of its own inside this package (so that `gradscript` resolves to
+    // it), imported in turn by one script: one run, so one compile, checks them all.
+    const dir = fs.mkdtempSync(path.join(__dirname, 'fixtures', 'playground-programs-'));
     try {
+      PROGRAMS.forEach(([, config], k) =>
+        fs.writeFileSync(path.join(dir, `program${k}.ts`), programFor(config, STEPS)),
+      );
+      const main = path.join(dir, 'main.ts');
+      fs.writeFileSync(main, PROGRAMS.map((_, k) => `import './program${k}';\n`).join(''));
       const result = spawnSync(
         process.execPath,
-        [path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js'), 'run', inside],
+        [path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js'), 'run', main],
         { encoding: 'utf8' },
       );
       expect(result.stderr).toBe('');
-      const printed = Number(/^loss (\S+)$/.exec(result.stdout.trim())![1]);
+      printed = result.stdout.trim().split('\n');
+      expect(printed).toHaveLength(PROGRAMS.length);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  }, 60_000);
+
+  test.each(PROGRAMS.map(([name, config], k) => [name, config, k] as const))(
+    '%s reaches the loss the session shows',
+    (_name, config, k) => {
+      const session = new Session(config);
+      session.step(STEPS);
+      const loss = Number(/^loss (\S+)$/.exec(printed[k]!)![1]);
       const shown = session.snapshot().loss;
       // A tape replays cross-entropy with the largest logits it recorded subtracted, the program's
       // eager graph with the current ones: the same loss, rounded apart in the last bit or so.
       if (config.loss === 'crossentropy')
-        expect(Math.abs(printed - shown) / shown).toBeLessThan(1e-12);
-      else expect(printed).toBe(shown);
-    } finally {
-      fs.rmSync(inside);
-    }
-  }, 60_000);
+        expect(Math.abs(loss - shown) / shown).toBeLessThan(1e-12);
+      else expect(loss).toBe(shown);
+    },
+  );
 });
