@@ -12,7 +12,7 @@
  *
  *   npx gradscript run examples/curvature.ts
  */
-import { MLP, PythonRandom, Value, grad, hvp, moons } from '../src';
+import { MLP, PythonRandom, Value, grad, hvp, moons } from 'gradscript';
 
 const { x, y } = moons(40, { noise: 0.1, seed: 7 });
 const targets = y.map((c) => 2 * c - 1); // classes 0 and 1 as -1 and +1

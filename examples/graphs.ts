@@ -6,7 +6,7 @@
  *   npx gradscript run examples/graphs.ts [out-folder]
  */
 import * as path from 'path';
-import { Value, writeSvg } from '../src';
+import { Value, writeSvg } from 'gradscript';
 
 const out = process.argv[2] ?? path.join('out', 'graphs');
 

@@ -14,7 +14,7 @@
  *
  *   npx gradscript run examples/lxmls.ts      (GRADSCRIPT_QUICK=1 for 2 epochs)
  */
-import { MLP, SGD, crossEntropy, gradcheck, spiral, split, type Dataset } from '../src';
+import { MLP, SGD, crossEntropy, gradcheck, spiral, split, type Dataset } from 'gradscript';
 
 const quick = process.env.GRADSCRIPT_QUICK === '1';
 const batchSize = 30;

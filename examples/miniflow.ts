@@ -12,7 +12,7 @@
  *
  *   npx gradscript run examples/miniflow.ts      (GRADSCRIPT_QUICK=1 for 3 epochs)
  */
-import { MLP, Random, SGD, Value, regression } from '../src';
+import { MLP, Random, SGD, Value, regression } from 'gradscript';
 
 const quick = process.env.GRADSCRIPT_QUICK === '1';
 const data = regression(506, { seed: 1 });

@@ -10,7 +10,7 @@
  *
  *   npx gradscript run examples/moons.ts [--eager]      (GRADSCRIPT_QUICK=1 for 10 steps)
  */
-import { MLP, PythonRandom, Tape, Value, moons } from '../src';
+import { MLP, PythonRandom, Tape, Value, moons } from 'gradscript';
 
 const steps = process.env.GRADSCRIPT_QUICK === '1' ? 10 : 100;
 const eager = process.argv.includes('--eager');

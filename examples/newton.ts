@@ -12,7 +12,7 @@
  *
  *   npx gradscript run examples/newton.ts
  */
-import { Value, grad, hessian } from '../src';
+import { Value, grad, hessian } from 'gradscript';
 
 function rosenbrock(x: Value, y: Value): Value {
   return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2;

@@ -15,7 +15,7 @@
  *
  *   npx gradscript run examples/nn2.ts
  */
-import { Layer, MLP, Neuron, PythonRandom, Value } from '../src';
+import { Layer, MLP, Neuron, PythonRandom, Value } from 'gradscript';
 
 const a = new Value(4.0, 'a');
 const b = new Value(-3.0, 'b');

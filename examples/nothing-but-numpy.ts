@@ -14,7 +14,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { MLP, Value, boundaryChart, gate, lossChart, renderChart, type Dataset } from '../src';
+import { MLP, Value, boundaryChart, gate, lossChart, renderChart, type Dataset } from 'gradscript';
 
 const quick = process.env.GRADSCRIPT_QUICK === '1';
 const out = process.argv[2] ?? path.join('out', 'nothing-but-numpy');

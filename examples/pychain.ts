@@ -14,7 +14,7 @@
  *
  *   npx gradscript run examples/pychain.ts      (GRADSCRIPT_QUICK=1 for fewer passes)
  */
-import { MLP, Random, Tape, Value, disk, gate, type Activation, type Dataset } from '../src';
+import { MLP, Random, Tape, Value, disk, gate, type Activation, type Dataset } from 'gradscript';
 
 const quick = process.env.GRADSCRIPT_QUICK === '1';
 const passes = quick ? 300 : 10000;
