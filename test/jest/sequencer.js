@@ -13,21 +13,21 @@ const Sequencer = require('@jest/test-sequencer').default;
 const SLOWEST = [
   'playground.e2e',
   'consumer',
-  'templates',
   'run',
+  'templates',
   'typing-replay',
   'transformer-fuzz',
-  'examples',
-  'playground',
-  'transformer',
-  'playground-data.e2e',
   'train-reliability',
+  'playground-data.e2e',
+  'examples',
   'playground-names.e2e',
   'train-cli',
   'real-data',
-  'onnx',
   'microgpt',
+  'onnx',
+  'transformer',
   'ts-jest-route',
+  'playground',
 ];
 
 module.exports = class SlowestFirst extends Sequencer {
