@@ -19,12 +19,22 @@ const { OUT_DIR } = require('./transform');
 const ROOT = path.join(__dirname, '..', '..');
 /**
  * What the compile reads: the folders tsconfig.json includes (its fixtures excluded), the
- * transformer as built (its plugin) and gradscript's built declarations (what `gradscript`
- * resolves to), the tsconfig, and the lock file for everything under node_modules.
+ * playground's modules that tests import, the transformer as built (its plugin) and
+ * gradscript's built declarations (what `gradscript` resolves to), the tsconfig, and the lock
+ * file for everything under node_modules.
  */
 const INPUTS = {
   files: ['tsconfig.json', 'package-lock.json'],
-  folders: ['src', 'transformer', 'test', 'examples', 'bench', 'dist/transformer', 'dist/src'],
+  folders: [
+    'src',
+    'transformer',
+    'test',
+    'examples',
+    'bench',
+    'playground',
+    'dist/transformer',
+    'dist/src',
+  ],
   skipped: [path.join('test', 'fixtures')],
   extensions: /\.(d\.)?[cm]?[jt]s$|\.json$/,
 };
