@@ -50,7 +50,7 @@ export function sharingCompilerHost(options: ts.CompilerOptions): ts.CompilerHos
 }
 
 /** How runModule transpiles: each module to CommonJS JavaScript, for today's Node. */
-export const moduleOptions: ts.CompilerOptions = {
+const moduleOptions: ts.CompilerOptions = {
   module: ts.ModuleKind.CommonJS,
   target: ts.ScriptTarget.ES2022,
 };

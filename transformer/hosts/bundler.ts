@@ -64,9 +64,12 @@ const plugin = (options: GradscriptPluginOptions = {}): UnpluginOptions => {
   const key = () => JSON.stringify([root, options.tsconfig]);
 
   const projectOf = () => {
-    const made = () =>
-      project ?? new EditedProject(ts, requireTsconfig(ts, root, options.tsconfig));
-    return (project = shared ? (shared.project ??= made()) : made());
+    project =
+      shared?.project ??
+      project ??
+      new EditedProject(ts, requireTsconfig(ts, root, options.tsconfig));
+    if (shared) shared.project = project;
+    return project;
   };
 
   return {
