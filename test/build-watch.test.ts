@@ -1,8 +1,9 @@
 /**
  * `gradscript build --watch` closes every build as `tsc --watch` does, with the number of errors
- * and "Watching for file changes.", after the first build and after each rebuild.
+ * and "Watching for file changes.", after the first build and after each rebuild; and the
+ * commands start from V8's code for TypeScript, kept by the first.
  */
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -50,3 +51,40 @@ test('each build and rebuild ends with its error count and Watching for file cha
     fs.rmSync(project, { recursive: true, force: true });
   }
 }, 90_000);
+
+test('gradscript build and check keep V8’s code for TypeScript, and the next one starts from it', () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscript-code-'));
+  try {
+    fs.mkdirSync(path.join(project, 'node_modules'));
+    fs.symlinkSync(root, path.join(project, 'node_modules', 'gradscript'), 'dir');
+    fs.writeFileSync(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'node16', strict: true, noEmit: true } }),
+    );
+    fs.writeFileSync(
+      path.join(project, 'main.ts'),
+      "import { Value } from 'gradscript';\nexport const y = new Value(2) * 3;\n",
+    );
+    const check = () =>
+      spawnSync(process.execPath, [cli, 'check', '--no-pretty'], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, GRADSCRIPT_CACHE_DEBUG: '1' },
+      });
+    const first = check();
+    const code = path.join(project, 'node_modules', '.cache', 'gradscript-v8');
+    expect(first.stderr).toMatch(
+      new RegExp(
+        `^gradscript cache: wrote V8's code for TypeScript \\(${code}/typescript-[0-9a-f]{16}\\.bin\\)\\n$`,
+      ),
+    );
+    expect(first.stdout).toBe('');
+    expect(first.status).toBe(0);
+    // V8 took the code: it is not written again.
+    const second = check();
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -3,6 +3,10 @@
  * arithmetic, on gradscript's own TypeScript, whatever TypeScript the project has.
  */
 import { Command } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
+import { codeFolder, loadTypeScript } from '../../transformer/hosts/load-typescript';
+import { cacheDebug } from './run';
 
 export function buildCommand(): Command {
   return projectCommand('build', 'rewrite, type-check and write JavaScript, as tsc -p does', true);
@@ -21,17 +25,26 @@ function projectCommand(name: string, description: string, emit: boolean): Comma
     .option('--no-pretty', 'plain diagnostics, one line each')
     .action((flags: { project: string; watch?: boolean; pretty?: boolean }) => {
       // Loaded here, not at the top: `gradscript run` on a cached script needs no compiler.
-      /* eslint-disable @typescript-eslint/no-require-imports */
-      const ts = require('typescript') as typeof import('typescript');
+      const project = path.resolve(flags.project);
+      const typeScript = loadTypeScript(
+        codeFolder(isFolder(project) ? project : path.dirname(project)),
+        cacheDebug(),
+      );
       const { buildProject, watchProject } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require('../../transformer/hosts/build') as typeof import('../../transformer/hosts/build');
-      /* eslint-enable @typescript-eslint/no-require-imports */
       const options = {
         project: flags.project,
         emit,
         pretty: flags.pretty ?? process.stdout.isTTY === true,
       };
-      if (flags.watch) watchProject(ts, options);
-      else process.exitCode = buildProject(ts, options);
+      // --watch builds once before it returns and waits for changes.
+      if (flags.watch) watchProject(typeScript.tsi, options);
+      else process.exitCode = buildProject(typeScript.tsi, options);
+      typeScript.keepCode();
     });
+}
+
+function isFolder(file: string): boolean {
+  return fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
 }

@@ -14,7 +14,7 @@ import {
   type CompiledModule,
   type PreviousCompilation,
 } from '../../transformer/hosts/run/script-cache';
-import { loadTypeScript } from '../../transformer/hosts/run/load-typescript';
+import { loadTypeScript } from '../../transformer/hosts/load-typescript';
 import { runScript } from '../../transformer/hosts/run/script-loader';
 
 export interface RunOptions {
@@ -57,8 +57,8 @@ export function run(file: string, args: readonly string[], options: RunOptions):
   if (modules) runScript(entry, modules, args);
 }
 
-/** With GRADSCRIPT_CACHE_DEBUG set, the cache says on stderr what it found and did. */
-function cacheDebug(): (message: string) => void {
+/** With GRADSCRIPT_CACHE_DEBUG set, the caches say on stderr what they found and did. */
+export function cacheDebug(): (message: string) => void {
   return process.env.GRADSCRIPT_CACHE_DEBUG
     ? (message) => process.stderr.write(`gradscript cache: ${message}\n`)
     : () => {};

@@ -34,8 +34,8 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { cacheFolder, codeFolder } from '../load-typescript';
 
 /** Changes whenever the manifest's layout does, so that one from an older layout is a miss. */
 const MANIFEST_FORMAT = 4;
@@ -163,9 +163,9 @@ export class ScriptCache {
     private readonly entry: string,
     private readonly debug: (message: string) => void,
   ) {
-    const directory = cacheDirectory(entry);
+    const directory = cacheFolder(path.dirname(entry));
     this.manifestPath = path.join(directory, `${folderTag(entry)}-${path.basename(entry)}.json`);
-    this.codeDirectory = `${directory}-v8`;
+    this.codeDirectory = codeFolder(path.dirname(entry));
   }
 
   /**
@@ -407,15 +407,6 @@ function computeCacheKey(): string {
   return sha256(
     JSON.stringify([MANIFEST_FORMAT, version, transformer, typeScript, fingerprint(typeScript)]),
   );
-}
-
-/** node_modules/.cache/gradscript of the nearest folder with a node_modules, else a temporary folder. */
-function cacheDirectory(entry: string): string {
-  for (let directory = path.dirname(entry); ; directory = path.dirname(directory)) {
-    const modules = path.join(directory, 'node_modules');
-    if (kindOf(modules) === 'directory') return path.join(modules, '.cache', 'gradscript');
-    if (path.dirname(directory) === directory) return path.join(os.tmpdir(), 'gradscript-cache');
-  }
 }
 
 export function sha256(text: string): string {
