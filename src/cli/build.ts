@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { codeFolder, loadTypeScript } from '../../transformer/hosts/load-typescript';
+import { cacheFolder, codeFolder, loadTypeScript } from '../../transformer/hosts/load-typescript';
 import { cacheDebug } from './run';
 
 export function buildCommand(): Command {
@@ -27,7 +27,7 @@ function projectCommand(name: string, description: string, emit: boolean): Comma
       // Loaded here, not at the top: `gradscript run` on a cached script needs no compiler.
       const project = path.resolve(flags.project);
       const typeScript = loadTypeScript(
-        codeFolder(isFolder(project) ? project : path.dirname(project)),
+        codeFolder(cacheFolder(isFolder(project) ? project : path.dirname(project))),
         cacheDebug(),
       );
       const { buildProject, watchProject } =

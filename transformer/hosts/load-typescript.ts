@@ -83,7 +83,7 @@ export function cacheFolder(folder: string): string {
   }
 }
 
-/** Where V8's code for TypeScript is kept: beside cacheFolder(folder). */
-export function codeFolder(folder: string): string {
-  return `${cacheFolder(folder)}-v8`;
+/** Where V8's code for TypeScript is kept: beside the cache folder `cache` (see cacheFolder). */
+export function codeFolder(cache: string): string {
+  return `${cache}-v8`;
 }

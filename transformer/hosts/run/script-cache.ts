@@ -165,7 +165,7 @@ export class ScriptCache {
   ) {
     const directory = cacheFolder(path.dirname(entry));
     this.manifestPath = path.join(directory, `${folderTag(entry)}-${path.basename(entry)}.json`);
-    this.codeDirectory = codeFolder(path.dirname(entry));
+    this.codeDirectory = codeFolder(directory);
   }
 
   /**
